@@ -1,0 +1,37 @@
+//===- Pipeline.h - The deepc compilation pipeline --------------*- C++ -*-===//
+//
+// One function lists the stages from `nn` to the LLVM dialect; `deepc
+// compile --emit=STAGE` stops after the named stage and `deepc-opt` runs the
+// same builders through registered pipelines, so the two never disagree.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPC_CODEGEN_PIPELINE_H
+#define DEEPC_CODEGEN_PIPELINE_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace deepc {
+
+/// The named stages of the pipeline, in order.
+enum class Stage { NN, Linalg, Bufferized, LLVM };
+
+/// Parses a stage name as `--emit` spells it ("nn", "linalg", ...).
+std::optional<Stage> parseStage(llvm::StringRef name);
+
+/// Adds to `pm` the passes that take a module from the `nn` dialect to the
+/// end of stage `last`.
+void buildDeepcPipeline(mlir::OpPassManager &pm, Stage last);
+
+/// Registers `deepc-pipeline` (to the LLVM dialect) and one pipeline per
+/// stage (`deepc-to-linalg`, `deepc-to-bufferized`) for deepc-opt.
+void registerDeepcPipelines();
+
+} // namespace deepc
+
+#endif // DEEPC_CODEGEN_PIPELINE_H

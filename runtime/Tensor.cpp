@@ -1,0 +1,57 @@
+//===- Tensor.cpp - Host tensors ------------------------------------------===//
+#include "runtime/Tensor.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+namespace deepc {
+
+size_t dtypeSize(DType t) {
+  switch (t) {
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F64:
+  case DType::I64:
+    return 8;
+  case DType::BF16:
+    return 2;
+  case DType::U8:
+  case DType::Bool:
+    return 1;
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+llvm::StringRef dtypeName(DType t) {
+  switch (t) {
+  case DType::F32:
+    return "F32";
+  case DType::F64:
+    return "F64";
+  case DType::BF16:
+    return "BF16";
+  case DType::I32:
+    return "I32";
+  case DType::I64:
+    return "I64";
+  case DType::U8:
+    return "U8";
+  case DType::Bool:
+    return "BOOL";
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+Tensor::Tensor(DType dtype, std::vector<int64_t> shape)
+    : dtype(dtype), shape(std::move(shape)) {
+  bytes.resize(static_cast<size_t>(numel()) * dtypeSize(dtype));
+}
+
+int64_t Tensor::numel() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+} // namespace deepc
