@@ -1,0 +1,56 @@
+//===- Frontend.h - The frontend's entry points -----------------*- C++ -*-===//
+//
+// What the driver calls: parse and check a `.nn` buffer, print its AST, and
+// emit the `nn` dialect. Every diagnostic goes through the SourceMgr, so it
+// reads `file:line:col: error: message` with the source line and a caret.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPC_FRONTEND_FRONTEND_H
+#define DEEPC_FRONTEND_FRONTEND_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace deepc {
+namespace ast {
+struct Program;
+} // namespace ast
+
+/// Parses and checks the main buffer of `sm`. Prints every diagnostic
+/// through `sm` (to stderr) and returns null if there was an error.
+std::unique_ptr<ast::Program> parseAndCheck(llvm::SourceMgr &sm);
+
+/// Prints the AST (`deepc compile --emit=ast`).
+void printAST(const ast::Program &program, llvm::raw_ostream &os);
+
+/// What MLIRGen emits.
+struct MLIRGenOptions {
+  /// Models to emit (and the models they call); empty means every model.
+  std::vector<std::string> models;
+  /// Whether train blocks are emitted (an error until training lands).
+  bool trainBlocks = false;
+};
+
+/// Emits the `nn` dialect for a checked program (docs/DIALECT.md). Reports
+/// through `sm` and returns null on error, e.g. a construct that is not
+/// supported yet.
+mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
+                                          const ast::Program &program,
+                                          llvm::SourceMgr &sm,
+                                          const MLIRGenOptions &options);
+
+/// Destroys a program; lets callers hold `std::unique_ptr<ast::Program>`
+/// without the AST definitions.
+struct ProgramDeleter {
+  void operator()(ast::Program *p) const;
+};
+
+} // namespace deepc
+
+#endif // DEEPC_FRONTEND_FRONTEND_H
