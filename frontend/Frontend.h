@@ -8,6 +8,7 @@
 #ifndef DEEPC_FRONTEND_FRONTEND_H
 #define DEEPC_FRONTEND_FRONTEND_H
 
+#include "frontend/AST.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/SourceMgr.h"
@@ -18,10 +19,6 @@
 #include <vector>
 
 namespace deepc {
-namespace ast {
-struct Program;
-} // namespace ast
-
 /// Parses and checks the main buffer of `sm`. Prints every diagnostic
 /// through `sm` (to stderr) and returns null if there was an error.
 std::unique_ptr<ast::Program> parseAndCheck(llvm::SourceMgr &sm);
@@ -44,12 +41,6 @@ mlir::OwningOpRef<mlir::ModuleOp> mlirGen(mlir::MLIRContext &context,
                                           const ast::Program &program,
                                           llvm::SourceMgr &sm,
                                           const MLIRGenOptions &options);
-
-/// Destroys a program; lets callers hold `std::unique_ptr<ast::Program>`
-/// without the AST definitions.
-struct ProgramDeleter {
-  void operator()(ast::Program *p) const;
-};
 
 } // namespace deepc
 
