@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Makes the data of the end-to-end predict tests with NumPy, independently
+of deepc: inputs (.npy), weights (.safetensors, written here by hand from
+the format's definition) and the expected outputs (.npy). Run once with
+Debian's python3-numpy; the files are committed, and the tests compare
+deepc's outputs with them."""
+import json
+import math
+import os
+import struct
+
+import numpy as np
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "predict", "Inputs")
+rng = np.random.default_rng(20261127)
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        data = np.ascontiguousarray(t, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
+
+
+def dense(x, w, b):
+    return x @ w.T + b
+
+
+def save(name, arr):
+    np.save(os.path.join(HERE, name), arr)
+
+
+# Linear model, 72 samples: batches of 64+8, 10*7+2 and 72*1 in the tests.
+x = rng.standard_normal((72, 5)).astype(np.float32)
+w = rng.standard_normal((3, 5)).astype(np.float32)
+b = rng.standard_normal(3).astype(np.float32)
+write_safetensors(os.path.join(HERE, "linear.safetensors"), {"y.weight": w, "y.bias": b})
+save("linear_x.npy", x)
+save("linear_expected.npy", dense(x.astype(np.float64), w, b).astype(np.float32))
+
+# Two-layer perceptron.
+x = rng.standard_normal((72, 20)).astype(np.float32)
+w1 = (rng.standard_normal((16, 20)) * 0.3).astype(np.float32)
+b1 = (rng.standard_normal(16) * 0.1).astype(np.float32)
+w2 = (rng.standard_normal((4, 16)) * 0.3).astype(np.float32)
+b2 = (rng.standard_normal(4) * 0.1).astype(np.float32)
+write_safetensors(os.path.join(HERE, "mlp.safetensors"),
+                  {"h.weight": w1, "h.bias": b1, "out.weight": w2, "out.bias": b2})
+save("mlp_x.npy", x)
+h = np.maximum(dense(x.astype(np.float64), w1, b1), 0)
+save("mlp_expected.npy", dense(h, w2, b2).astype(np.float32))
+
+# Many ops (test/e2e/predict/Inputs/ops.nn), in float64.
+x = rng.standard_normal((9, 2, 6)).astype(np.float32)
+w = (rng.standard_normal((6, 6)) * 0.5).astype(np.float32)
+s = rng.uniform(0.5, 1.5, 6).astype(np.float32)
+write_safetensors(os.path.join(HERE, "ops.safetensors"), {"w": w, "s": s})
+save("ops_x.npy", x)
+erf = np.vectorize(math.erf)
+X = x.astype(np.float64)
+a = X @ w
+gelu = 0.5 * a * (1 + erf(a / math.sqrt(2)))
+sig = 1 / (1 + np.exp(-a))
+bb = gelu + sig * np.tanh(a) - np.exp(-np.abs(a)) / 2.0
+c = np.sqrt(np.abs(bb) + 1.0) * (1 / np.sqrt(bb * bb + 1.0)) + np.log(np.abs(bb) + 0.5)
+d = np.abs(c) ** 1.5 * s
+m = d.mean(axis=1)
+t = d.transpose(0, 2, 1)
+r = t.reshape(-1, 12)
+f = X.reshape(9, 12)
+g = (r * f).sum(axis=1, keepdims=True)
+mx = d.max(axis=2) - d.min(axis=2)
+z = m + g
+soft = np.exp(z - z.max(axis=1, keepdims=True))
+soft /= soft.sum(axis=1, keepdims=True)
+lsm = m - m.max(axis=1, keepdims=True)
+lsm -= np.log(np.exp(lsm).sum(axis=1, keepdims=True))
+save("ops_expected.npy", (soft + lsm).astype(np.float32))
+save("ops_expected.1.npy", mx.astype(np.float32))
+save("ops_expected.2.npy", m.argmax(axis=1).astype(np.int64))
