@@ -1,7 +1,9 @@
 //===- Tensor.cpp - Host tensors ------------------------------------------===//
 #include "runtime/Tensor.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace deepc {
 
@@ -52,6 +54,26 @@ int64_t Tensor::numel() const {
   for (int64_t d : shape)
     n *= d;
   return n;
+}
+
+std::optional<int64_t> checkedByteSize(llvm::ArrayRef<int64_t> shape,
+                                       size_t eltSize) {
+  int64_t n = static_cast<int64_t>(eltSize);
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      return std::nullopt;
+  return n;
+}
+
+std::string formatShape(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(shape, os, ", ");
+  return s + "]";
+}
+
+llvm::Error fileError(const llvm::Twine &path, const llvm::Twine &msg) {
+  return llvm::createStringError(path + ": " + msg);
 }
 
 } // namespace deepc

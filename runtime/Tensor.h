@@ -9,9 +9,12 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,11 +40,26 @@ struct Tensor {
 
   /// Number of elements (1 for a scalar of shape []).
   int64_t numel() const;
-  template <typename T> T *data() { return reinterpret_cast<T *>(bytes.data()); }
+  template <typename T> T *data() {
+    return reinterpret_cast<T *>(bytes.data());
+  }
   template <typename T> const T *data() const {
     return reinterpret_cast<const T *>(bytes.data());
   }
 };
+
+/// The number of elements of `shape` times `eltSize`, or std::nullopt when a
+/// dimension is negative or the product overflows int64. Readers call this
+/// on declared shapes before allocating anything.
+std::optional<int64_t> checkedByteSize(llvm::ArrayRef<int64_t> shape,
+                                       size_t eltSize);
+
+/// "[2, 3]": a shape as diagnostics print it.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// An llvm::StringError whose message is "<path>: <msg>": every error about a
+/// file names the file first.
+llvm::Error fileError(const llvm::Twine &path, const llvm::Twine &msg);
 
 } // namespace deepc
 
