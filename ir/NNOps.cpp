@@ -1,0 +1,288 @@
+//===- NNOps.cpp - Ops of the nn dialect ----------------------------------===//
+//
+// Shape rules shared by inference and verification, verifiers for what the
+// types cannot say, and folders.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/NNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace deepc::nn;
+
+//===----------------------------------------------------------------------===//
+// Shape helpers
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>>
+deepc::nn::broadcastShapes(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
+  size_t rank = std::max(lhs.size(), rhs.size());
+  SmallVector<int64_t> result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    // Dimension i counted from the right; a missing one acts as 1.
+    int64_t a = i < lhs.size() ? lhs[lhs.size() - 1 - i] : 1;
+    int64_t b = i < rhs.size() ? rhs[rhs.size() - 1 - i] : 1;
+    int64_t &out = result[rank - 1 - i];
+    if (a == 1 || a == b)
+      out = b;
+    else if (b == 1)
+      out = a;
+    else if (ShapedType::isDynamic(a))
+      out = b;
+    else if (ShapedType::isDynamic(b))
+      out = a;
+    else
+      return failure();
+  }
+  return result;
+}
+
+/// Prints a shape as `2x?x4` for diagnostics.
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << '?';
+        else
+          os << d;
+      },
+      "x");
+  return s;
+}
+
+LogicalResult
+deepc::nn::inferBroadcastResultType(std::optional<Location> loc, Type lhs,
+                                    Type rhs, SmallVectorImpl<Type> &types) {
+  auto l = dyn_cast<RankedTensorType>(lhs);
+  auto r = dyn_cast<RankedTensorType>(rhs);
+  if (!l || !r)
+    return emitOptionalError(loc, "operands must be ranked tensors");
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(l.getShape(), r.getShape());
+  if (failed(shape))
+    return emitOptionalError(loc, "operand shapes ", shapeStr(l.getShape()),
+                             " and ", shapeStr(r.getShape()),
+                             " are not broadcast-compatible");
+  types.push_back(RankedTensorType::get(*shape, l.getElementType()));
+  return success();
+}
+
+/// Checks that `axes` are sorted, unique and in `[0, rank)`.
+static LogicalResult verifyAxes(std::optional<Location> loc,
+                                ArrayRef<int64_t> axes, int64_t rank) {
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    if (axis < 0 || axis >= rank)
+      return emitOptionalError(loc, "axis ", axis, " is out of range [0, ",
+                               rank, ")");
+    if (i > 0 && axes[i - 1] >= axis)
+      return emitOptionalError(loc, "axes must be sorted and unique");
+  }
+  return success();
+}
+
+LogicalResult deepc::nn::inferReducedType(std::optional<Location> loc,
+                                          Type input, ArrayRef<int64_t> axes,
+                                          bool keepdims, Type elementType,
+                                          SmallVectorImpl<Type> &types) {
+  auto type = dyn_cast<RankedTensorType>(input);
+  if (!type)
+    return emitOptionalError(loc, "input must be a ranked tensor");
+  if (failed(verifyAxes(loc, axes, type.getRank())))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (auto [i, dim] : llvm::enumerate(type.getShape())) {
+    if (!llvm::is_contained(axes, static_cast<int64_t>(i)))
+      shape.push_back(dim);
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  types.push_back(RankedTensorType::get(
+      shape, elementType ? elementType : type.getElementType()));
+  return success();
+}
+
+/// Whether two sizes may be equal at run time (either dynamic, or equal).
+static bool mayBeEqual(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location>,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getValue().getType());
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// MatmulOp and DenseOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto lhs = dyn_cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto rhs = dyn_cast<RankedTensorType>(adaptor.getRhs().getType());
+  if (!lhs || !rhs || lhs.getRank() < 2 || rhs.getRank() < 2)
+    return emitOptionalError(loc, "operands must have rank >= 2");
+  ArrayRef<int64_t> a = lhs.getShape(), b = rhs.getShape();
+  if (!mayBeEqual(a.back(), b[b.size() - 2]))
+    return emitOptionalError(loc, "inner dimensions differ: ", a.back(), " vs ",
+                             b[b.size() - 2]);
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(a.drop_back(2), b.drop_back(2));
+  if (failed(shape))
+    return emitOptionalError(loc, "batch dimensions ", shapeStr(a.drop_back(2)),
+                             " and ", shapeStr(b.drop_back(2)),
+                             " are not broadcast-compatible");
+  shape->push_back(a[a.size() - 2]);
+  shape->push_back(b.back());
+  types.push_back(RankedTensorType::get(*shape, lhs.getElementType()));
+  return success();
+}
+
+LogicalResult DenseOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  auto x = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto w = dyn_cast<RankedTensorType>(adaptor.getWeight().getType());
+  if (!x || !w || x.getRank() < 1 || w.getRank() != 2)
+    return emitOptionalError(
+        loc, "expects an input of rank >= 1 and a weight of rank 2");
+  if (!mayBeEqual(x.getShape().back(), w.getDimSize(1)))
+    return emitOptionalError(loc, "input features ", x.getShape().back(),
+                             " differ from weight columns ", w.getDimSize(1));
+  if (Value bias = adaptor.getBias()) {
+    auto b = dyn_cast<RankedTensorType>(bias.getType());
+    if (!b || b.getRank() != 1 || !mayBeEqual(b.getDimSize(0), w.getDimSize(0)))
+      return emitOptionalError(loc, "bias must have shape [", w.getDimSize(0),
+                               "]");
+  }
+  SmallVector<int64_t> shape(x.getShape().drop_back());
+  shape.push_back(w.getDimSize(0));
+  types.push_back(RankedTensorType::get(shape, x.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ArgmaxOp, SoftmaxOp, LogSoftmaxOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ArgmaxOp::inferReturnTypes(MLIRContext *context,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  return inferReducedType(loc, adaptor.getInput().getType(),
+                          {static_cast<int64_t>(adaptor.getAxis())},
+                          adaptor.getKeepdims(), IntegerType::get(context, 64),
+                          types);
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxes(getLoc(), {static_cast<int64_t>(getAxis())},
+                    getInput().getType().getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return verifyAxes(getLoc(), {static_cast<int64_t>(getAxis())},
+                    getInput().getType().getRank());
+}
+
+//===----------------------------------------------------------------------===//
+// ReshapeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getResult().getType());
+  if (out.getNumDynamicDims() > 1)
+    return emitOpError("result has more than one dynamic dimension");
+  if (!in.hasStaticShape())
+    return success();
+  int64_t known = 1;
+  for (int64_t d : out.getShape())
+    if (!ShapedType::isDynamic(d))
+      known *= d;
+  int64_t count = in.getNumElements();
+  if (out.hasStaticShape() ? known != count : known == 0 || count % known)
+    return emitOpError("cannot reshape ")
+           << count << " elements to " << shapeStr(out.getShape());
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
+  if (dense && getType().hasStaticShape())
+    return dense.reshape(cast<ShapedType>(getType()));
+  return {};
+}
+
+namespace {
+#include "ir/NNCanonicalize.inc"
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                            MLIRContext *context) {
+  patterns.add<ReshapeOfReshape>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// TransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  if (!type)
+    return emitOptionalError(loc, "input must be a ranked tensor");
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  int64_t rank = type.getRank();
+  SmallVector<bool> seen(rank, false);
+  bool isPermutation = static_cast<int64_t>(perm.size()) == rank;
+  for (int64_t p : perm) {
+    if (!isPermutation || p < 0 || p >= rank || seen[p]) {
+      isPermutation = false;
+      break;
+    }
+    seen[p] = true;
+  }
+  if (!isPermutation)
+    return emitOptionalError(loc, "perm is not a permutation of [0, ", rank,
+                             ")");
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  types.push_back(RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  for (auto [i, p] : llvm::enumerate(getPerm()))
+    if (static_cast<int64_t>(i) != p)
+      return {};
+  return getInput();
+}
+
+#define GET_OP_CLASSES
+#include "ir/NNOps.cpp.inc"

@@ -1,0 +1,285 @@
+//===- NNOps.td - Ops of the nn dialect --------------------*- tablegen -*-===//
+//
+// The forward ops of docs/DIALECT.md. Shape rules (broadcasting, reduced and
+// permuted shapes) live in shared C++ helpers in NNOps.cpp, used both for
+// result type inference and for verification.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DEEPC_IR_NNOPS_TD
+#define DEEPC_IR_NNOPS_TD
+
+include "ir/NNDialect.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def NN_Tensor : RankedTensorOf<[AnyType]>;
+def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def NN_NumTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+def NN_IndexTensor : RankedTensorOf<[I64]>;
+
+//===----------------------------------------------------------------------===//
+// nn.constant
+//===----------------------------------------------------------------------===//
+
+def NN_ConstantOp : NN_Op<"constant",
+    [ConstantLike, Pure, InferTypeOpAdaptor]> {
+  let summary = "A tensor constant";
+  let description = [{
+    Materializes a constant tensor; the result type is the type of `value`.
+
+    ```mlir
+    %0 = nn.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops
+//===----------------------------------------------------------------------===//
+
+/// A binary elementwise op with NumPy broadcasting; the result shape is the
+/// broadcast of the operand shapes.
+class NN_BinaryOp<string mnemonic, Type operandType, string what>
+    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor,
+                       AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "Elementwise " # what # " with broadcasting";
+  let description = [{
+    Computes `lhs }] # what # [{ rhs` elementwise. The operands have the
+    same element type; their shapes broadcast as in NumPy (aligned on the
+    right, a dimension of size 1 stretches). A dynamic dimension against 1
+    gives `?`, against a static `k > 1` gives `k`, against `?` gives `?`.
+
+    ```mlir
+    %0 = nn.}] # mnemonic # [{ %a, %b : tensor<?x4xf32>, tensor<4xf32> -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let results = (outs operandType:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return inferBroadcastResultType(loc, adaptor.getLhs().getType(),
+                                      adaptor.getRhs().getType(), types);
+    }
+  }];
+}
+
+def NN_AddOp : NN_BinaryOp<"add", NN_NumTensor, "+">;
+def NN_SubOp : NN_BinaryOp<"sub", NN_NumTensor, "-">;
+def NN_MulOp : NN_BinaryOp<"mul", NN_NumTensor, "*">;
+def NN_DivOp : NN_BinaryOp<"div", NN_NumTensor, "/">;
+def NN_MaxOp : NN_BinaryOp<"max", NN_NumTensor, "max">;
+def NN_MinOp : NN_BinaryOp<"min", NN_NumTensor, "min">;
+def NN_PowOp : NN_BinaryOp<"pow", NN_FloatTensor, "**">;
+
+/// A unary elementwise op on a float tensor; the result has the operand's
+/// type.
+class NN_UnaryOp<string mnemonic, string formula>
+    : NN_Op<mnemonic, [Pure, SameOperandsAndResultType, InferTypeOpInterface]> {
+  let summary = "Elementwise " # mnemonic;
+  let description = [{
+    Computes `}] # formula # [{` for every element `x` of `input`.
+
+    ```mlir
+    %0 = nn.}] # mnemonic # [{ %x : tensor<?x16xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def NN_NegOp : NN_UnaryOp<"neg", "-x">;
+def NN_ReluOp : NN_UnaryOp<"relu", "max(x, 0)">;
+def NN_TanhOp : NN_UnaryOp<"tanh", "tanh(x)">;
+def NN_SigmoidOp : NN_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def NN_GeluOp : NN_UnaryOp<"gelu", "x / 2 * (1 + erf(x / sqrt(2)))">;
+def NN_ExpOp : NN_UnaryOp<"exp", "exp(x)">;
+def NN_LogOp : NN_UnaryOp<"log", "log(x)">;
+def NN_SqrtOp : NN_UnaryOp<"sqrt", "sqrt(x)">;
+def NN_RsqrtOp : NN_UnaryOp<"rsqrt", "1 / sqrt(x)">;
+def NN_AbsOp : NN_UnaryOp<"abs", "|x|">;
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+def NN_MatmulOp : NN_Op<"matmul", [Pure, InferTypeOpAdaptor,
+    AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "Batched matrix product with broadcast leading dimensions";
+  let description = [{
+    `lhs[..., M, K] @ rhs[..., K, N] -> [..., M, N]`, as `torch.matmul` for
+    operands of rank >= 2: the leading (batch) dimensions broadcast like the
+    operands of `nn.add`.
+
+    ```mlir
+    %0 = nn.matmul %a, %b : tensor<?x8x16xf32>, tensor<16x4xf32> -> tensor<?x8x4xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$lhs, NN_FloatTensor:$rhs);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+def NN_DenseOp : NN_Op<"dense", [Pure, InferTypeOpAdaptor,
+    AllElementTypesMatch<["input", "weight", "result"]>]> {
+  let summary = "Affine layer: x @ w^T + b, as PyTorch's nn.Linear";
+  let description = [{
+    `input[..., in]`, `weight[out, in]` and an optional `bias[out]` give
+    `result[..., out] = input @ weight^T + bias`.
+
+    ```mlir
+    %0 = nn.dense %x, %w, %b : tensor<?x784xf32>, tensor<128x784xf32>, tensor<128xf32> -> tensor<?x128xf32>
+    %1 = nn.dense %x, %w : tensor<?x784xf32>, tensor<128x784xf32> -> tensor<?x128xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+                       Optional<NN_FloatTensor>:$bias);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+/// A reduction over `axes` (sorted, unique, non-negative), keeping the
+/// reduced dimensions as size 1 when `keepdims` is set.
+class NN_ReduceOp<string mnemonic, Type operandType, string what>
+    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor,
+                       AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "The " # what # " over the given axes";
+  let description = [{
+    Reduces `input` to its }] # what # [{ over `axes` (sorted, unique, in
+    `[0, rank)`). The reduced dimensions are dropped, or kept with size 1
+    when `keepdims` is true.
+
+    ```mlir
+    %0 = nn.}] # mnemonic # [{ %x axes = [1] : tensor<?x10xf32> -> tensor<?xf32>
+    %1 = nn.}] # mnemonic # [{ %x axes = [0, 1] {keepdims = true} : tensor<?x10xf32> -> tensor<1x1xf32>
+    ```
+  }];
+  let arguments = (ins operandType:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "false">:$keepdims);
+  let results = (outs operandType:$result);
+  let assemblyFormat = [{
+    $input `axes` `=` $axes attr-dict `:` type($input) `->` type($result)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return inferReducedType(loc, adaptor.getInput().getType(),
+                              adaptor.getAxes(), adaptor.getKeepdims(),
+                              /*elementType=*/nullptr, types);
+    }
+  }];
+}
+
+def NN_ReduceSumOp : NN_ReduceOp<"reduce_sum", NN_NumTensor, "sum">;
+def NN_ReduceMeanOp : NN_ReduceOp<"reduce_mean", NN_FloatTensor, "mean">;
+def NN_ReduceMaxOp : NN_ReduceOp<"reduce_max", NN_NumTensor, "maximum">;
+def NN_ReduceMinOp : NN_ReduceOp<"reduce_min", NN_NumTensor, "minimum">;
+
+def NN_ArgmaxOp : NN_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Index of the first maximum along an axis";
+  let description = [{
+    The `i64` index of the maximum of `input` along `axis`; among equal
+    maxima the first wins, as in NumPy and PyTorch. `keepdims` keeps the
+    reduced dimension with size 1.
+
+    ```mlir
+    %0 = nn.argmax %x axis = 1 : tensor<?x10xf32> -> tensor<?xi64>
+    ```
+  }];
+  let arguments = (ins NN_NumTensor:$input, I64Attr:$axis,
+                       DefaultValuedAttr<BoolAttr, "false">:$keepdims);
+  let results = (outs NN_IndexTensor:$result);
+  let assemblyFormat = [{
+    $input `axis` `=` $axis attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+/// Softmax-like op: normalizes along `axis`, result of the input's type.
+class NN_NormalizeOp<string mnemonic, string formula>
+    : NN_Op<mnemonic, [Pure, SameOperandsAndResultType, InferTypeOpInterface]> {
+  let summary = "The " # mnemonic # " along an axis";
+  let description = [{
+    Computes `}] # formula # [{` along `axis` (in `[0, rank)`), subtracting
+    the maximum first for numerical stability.
+
+    ```mlir
+    %0 = nn.}] # mnemonic # [{ %x axis = 1 : tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input `axis` `=` $axis attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def NN_SoftmaxOp : NN_NormalizeOp<"softmax", "exp(x) / sum(exp(x))">;
+def NN_LogSoftmaxOp : NN_NormalizeOp<"log_softmax", "x - log(sum(exp(x)))">;
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+def NN_ReshapeOp : NN_Op<"reshape", [Pure,
+    AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "Reinterprets a tensor with a new shape";
+  let description = [{
+    Gives the elements of `input`, in row-major order, the result type's
+    shape. The result has at most one dynamic dimension; when both shapes
+    are static their element counts agree.
+
+    ```mlir
+    %0 = nn.reshape %x : tensor<?x28x28xf32> -> tensor<?x784xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def NN_TransposeOp : NN_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Permutes the dimensions of a tensor";
+  let description = [{
+    Result dimension `i` is input dimension `perm[i]`; `perm` is a
+    permutation of `[0, rank)`.
+
+    ```mlir
+    %0 = nn.transpose %x perm = [1, 0] : tensor<?x4xf32> -> tensor<4x?xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `perm` `=` $perm attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+#endif // DEEPC_IR_NNOPS_TD
