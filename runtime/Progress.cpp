@@ -10,7 +10,7 @@
 namespace deepc {
 
 /// Width of the bar between the brackets.
-static constexpr int64_t barWidth = 30;
+static constexpr int64_t barWidth = 20;
 /// The shortest time between two drawings.
 static constexpr std::chrono::milliseconds redrawInterval(100);
 
@@ -19,7 +19,10 @@ Progress::Progress(int64_t totalSteps, int64_t epoch, int64_t epochs,
     : totalSteps(totalSteps), epoch(epoch), epochs(epochs),
       os(enabled && llvm::sys::Process::StandardErrIsDisplayed() ? &llvm::errs()
                                                                  : nullptr),
-      start(std::chrono::steady_clock::now()) {}
+      start(std::chrono::steady_clock::now()) {
+  if (os)
+    columns = llvm::sys::Process::StandardErrColumns();
+}
 
 Progress::Progress(int64_t totalSteps, int64_t epoch, int64_t epochs,
                    llvm::raw_ostream &os)
@@ -41,6 +44,10 @@ void Progress::draw(int64_t step, double loss) {
   double perStep = step > 0 ? elapsed / static_cast<double>(step) : 0.0;
   std::string line =
       formatProgressLine(step, totalSteps, epoch, epochs, loss, perStep);
+  // A line as wide as the terminal would wrap, and '\r' would then redraw
+  // only its last row.
+  if (columns > 1 && line.size() >= columns)
+    line.resize(columns - 1);
   // Pad over the tail of a longer previous line.
   size_t width = line.size();
   line.resize(std::max(width, lastWidth), ' ');

@@ -3,7 +3,7 @@
 // `deepc train` draws a progress bar for the running epoch on stderr when
 // stderr is a terminal, and prints one summary line per epoch on stdout:
 //
-//   epoch 1/3 [=====>        ] 312/938 loss 0.4821 1.2 ms/step ETA 0:04
+//   epoch 1/3 [=====>              ] 312/938 loss 0.4821 1.2 ms/step ETA 0:04
 //   epoch 1/3  loss 0.5123  acc 0.8201  f1 0.8187  val_loss 0.4610 ...  3.1 s
 //
 //===----------------------------------------------------------------------===//
@@ -52,6 +52,8 @@ private:
   bool drawn = false;
   bool finished = false;
   size_t lastWidth = 0;
+  /// The terminal's width, 0 when unknown: longer lines are cut.
+  size_t columns = 0;
 };
 
 /// One line of the bar (without '\r'): `epoch 1/3 [=====>    ] 312/938 loss

@@ -38,13 +38,13 @@ TEST(TrainProgress, Durations) {
 
 TEST(TrainProgress, ProgressLine) {
   EXPECT_EQ(formatProgressLine(312, 938, 1, 3, 0.48213, 0.0012),
-            "epoch 1/3 [========>                     ] 312/938 loss 0.4821 "
+            "epoch 1/3 [=====>              ] 312/938 loss 0.4821 "
             "1.2 ms/step ETA 0:01");
   // Nothing measured yet: no speed and no ETA.
   EXPECT_EQ(formatProgressLine(0, 10, 1, 1, 2.3, 0),
-            "epoch 1/1 [                              ] 0/10 loss 2.3000");
+            "epoch 1/1 [                    ] 0/10 loss 2.3000");
   EXPECT_EQ(formatProgressLine(10, 10, 2, 2, 0.1, 0.5),
-            "epoch 2/2 [==============================] 10/10 loss 0.1000 "
+            "epoch 2/2 [====================] 10/10 loss 0.1000 "
             "500.0 ms/step ETA 0:00");
 }
 
