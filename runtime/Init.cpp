@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
@@ -55,7 +56,7 @@ double Philox::uniform(uint64_t index) const {
 double Philox::normal(uint64_t index) const {
   std::array<uint32_t, 4> w = words(index);
   double u1 = toUnit(w[0], w[1]), u2 = toUnit(w[2], w[3]);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * llvm::numbers::pi * u2);
 }
 
 Error verifyInit(StringRef kind, ArrayRef<double> args) {
