@@ -56,7 +56,8 @@ double Philox::uniform(uint64_t index) const {
 double Philox::normal(uint64_t index) const {
   std::array<uint32_t, 4> w = words(index);
   double u1 = toUnit(w[0], w[1]), u2 = toUnit(w[2], w[3]);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * llvm::numbers::pi * u2);
+  return std::sqrt(-2.0 * std::log(u1)) *
+         std::cos(2.0 * llvm::numbers::pi * u2);
 }
 
 Error verifyInit(StringRef kind, ArrayRef<double> args) {
