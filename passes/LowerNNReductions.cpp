@@ -1,0 +1,272 @@
+//===- LowerNNReductions.cpp - nn reductions, argmax and softmax ----------===//
+//
+// Reductions start from the identity of their combiner (0, -inf, +inf) and
+// drop the reduced dims; `keepdims` re-inserts them with expand_shape.
+// Softmax and log_softmax subtract the maximum before exp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/NNOps.h"
+#include "passes/LowerNNToLinalg.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace deepc;
+using namespace deepc::lowering;
+
+namespace {
+enum class Kind { Sum, Mean, Max, Min };
+} // namespace
+
+/// The identity of the combiner of `kind` for element type `type`: 0 for
+/// sums, -inf (or the least integer) for max, +inf (or the greatest) for min.
+static Value identity(OpBuilder &b, Location loc, Kind kind, Type type) {
+  if (kind == Kind::Sum || kind == Kind::Mean)
+    return scalarConstant(b, loc, type, 0.0);
+  bool isMax = kind == Kind::Max;
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(
+        b, loc,
+        b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(),
+                                                  /*Negative=*/isMax)));
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt bound =
+      isMax ? APInt::getSignedMinValue(width) : APInt::getSignedMaxValue(width);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, bound));
+}
+
+static Value combine(OpBuilder &b, Location loc, Kind kind, Value x,
+                     Value acc) {
+  switch (kind) {
+  case Kind::Sum:
+  case Kind::Mean:
+    return addScalar(b, loc, x, acc);
+  case Kind::Max:
+    return maxScalar(b, loc, x, acc);
+  case Kind::Min:
+    return minScalar(b, loc, x, acc);
+  }
+  llvm_unreachable("unknown reduction kind");
+}
+
+/// The type and run-time sizes of `input` without the dims in `axes`.
+static std::pair<RankedTensorType, SmallVector<OpFoldResult>>
+reducedShape(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (llvm::is_contained(axes, d))
+      continue;
+    shape.push_back(type.getDimSize(d));
+    sizes.push_back(tensor::getMixedSize(b, loc, input, d));
+  }
+  return {RankedTensorType::get(shape, type.getElementType()), sizes};
+}
+
+/// `linalg.reduce` of `input` over `axes` with the combiner of `kind`.
+static Value reduce(OpBuilder &b, Location loc, Value input,
+                    ArrayRef<int64_t> axes, Kind kind) {
+  auto [type, sizes] = reducedShape(b, loc, input, axes);
+  Value init = filledTensor(b, loc, type, sizes,
+                            identity(b, loc, kind, type.getElementType()));
+  auto op = linalg::ReduceOp::create(
+      b, loc, input, init, axes,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc,
+                                combine(nb, nloc, kind, args[0], args[1]));
+      });
+  return op.getResult(0);
+}
+
+/// 1 / (the number of elements of `input` over `axes`), of float type
+/// `type`, from run-time sizes.
+static Value inverseCount(OpBuilder &b, Location loc, Value input,
+                          ArrayRef<int64_t> axes, Type type) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t known = 1;
+  Value dynamic;
+  for (int64_t axis : axes) {
+    if (!inputType.isDynamicDim(axis)) {
+      known *= inputType.getDimSize(axis);
+      continue;
+    }
+    Value dim = tensor::DimOp::create(b, loc, input, axis);
+    dynamic = dynamic ? arith::MulIOp::create(b, loc, dynamic, dim) : dim;
+  }
+  Value count = scalarConstant(b, loc, type, static_cast<double>(known));
+  if (dynamic) {
+    Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), dynamic);
+    count = arith::MulFOp::create(b, loc, count,
+                                  arith::SIToFPOp::create(b, loc, type, asInt));
+  }
+  return arith::DivFOp::create(b, loc, scalarConstant(b, loc, type, 1.0),
+                               count);
+}
+
+/// The iterator types of a loop nest of `rank` dims reducing `axes`.
+static SmallVector<utils::IteratorType> iterators(int64_t rank,
+                                                  ArrayRef<int64_t> axes) {
+  SmallVector<utils::IteratorType> types(rank, utils::IteratorType::parallel);
+  for (int64_t axis : axes)
+    types[axis] = utils::IteratorType::reduction;
+  return types;
+}
+
+namespace {
+
+/// nn.reduce_{sum,mean,max,min} -> linalg.reduce (+ a scaling generic for
+/// the mean, + expand_shape for keepdims).
+template <typename OpTy, Kind kind>
+struct ReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    ArrayRef<int64_t> axes = op.getAxes();
+    Value result = reduce(rewriter, loc, input, axes, kind);
+    if (kind == Kind::Mean) {
+      auto type = cast<RankedTensorType>(result.getType());
+      Value scale =
+          inverseCount(rewriter, loc, input, axes, type.getElementType());
+      Value init = emptyTensor(rewriter, loc, type,
+                               tensor::getMixedSizes(rewriter, loc, result));
+      result = elementwise(rewriter, loc, init, result,
+                           rewriter.getMultiDimIdentityMap(type.getRank()),
+                           [&](OpBuilder &b, Location l, ValueRange args) {
+                             return arith::MulFOp::create(b, l, args[0], scale);
+                           });
+    }
+    if (op.getKeepdims())
+      result = insertUnitDims(rewriter, loc, result, op.getType(), axes);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// nn.argmax -> one linalg.generic with a value and an index output; a
+/// strictly greater element replaces the running maximum, so the first
+/// maximum wins.
+struct ArgmaxLowering : OpConversionPattern<nn::ArgmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::ArgmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    int64_t axis = op.getAxis(), rank = inputType.getRank();
+    Type elementType = inputType.getElementType();
+
+    auto [valueType, sizes] = reducedShape(rewriter, loc, input, {axis});
+    Value values =
+        filledTensor(rewriter, loc, valueType, sizes,
+                     identity(rewriter, loc, Kind::Max, elementType));
+    auto indexType =
+        RankedTensorType::get(valueType.getShape(), rewriter.getI64Type());
+    Value indices =
+        filledTensor(rewriter, loc, indexType, sizes,
+                     scalarConstant(rewriter, loc, rewriter.getI64Type(), 0));
+
+    AffineMap reduced = dropDimsMap(rewriter.getContext(), rank, {axis});
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, indexType}, input,
+        ValueRange{values, indices},
+        {rewriter.getMultiDimIdentityMap(rank), reduced, reduced},
+        iterators(rank, {axis}),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], best = args[1], bestIndex = args[2];
+          Value greater = isa<FloatType>(elementType)
+                              ? arith::CmpFOp::create(
+                                    b, l, arith::CmpFPredicate::OGT, x, best)
+                                    .getResult()
+                              : arith::CmpIOp::create(
+                                    b, l, arith::CmpIPredicate::sgt, x, best)
+                                    .getResult();
+          Value index = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{
+                  arith::SelectOp::create(b, l, greater, x, best),
+                  arith::SelectOp::create(b, l, greater, index, bestIndex)});
+        });
+    Value result = generic.getResult(1);
+    if (op.getKeepdims())
+      result = insertUnitDims(rewriter, loc, result, op.getType(), {axis});
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// nn.softmax / nn.log_softmax: m = max(x), s = sum(exp(x - m)), then
+/// exp(x - m) / s or (x - m) - log(s), each along `axis`.
+template <typename OpTy, bool isLog>
+struct SoftmaxLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    Value x = adaptor.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    AffineMap identityMap = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap reduced = dropDimsMap(context, rank, {axis});
+
+    Value max = reduce(rewriter, loc, x, {axis}, Kind::Max);
+    auto [sumType, sizes] = reducedShape(rewriter, loc, x, {axis});
+    Value zero = scalarConstant(rewriter, loc, type.getElementType(), 0.0);
+    Value sumInit = filledTensor(rewriter, loc, sumType, sizes, zero);
+    Value sum =
+        linalg::GenericOp::create(
+            rewriter, loc, sumType, ValueRange{x, max}, sumInit,
+            {identityMap, reduced, reduced}, iterators(rank, {axis}),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
+              Value e = math::ExpOp::create(b, l, shifted);
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::AddFOp::create(b, l, e, args[2])});
+            })
+            .getResult(0);
+
+    Value init = emptyTensor(rewriter, loc, type,
+                             tensor::getMixedSizes(rewriter, loc, x));
+    Value result = elementwise(
+        rewriter, loc, init, {x, max, sum}, {identityMap, reduced, reduced},
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
+          if (isLog)
+            return arith::SubFOp::create(b, l, shifted,
+                                         math::LogOp::create(b, l, args[2]));
+          return arith::DivFOp::create(b, l, math::ExpOp::create(b, l, shifted),
+                                       args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void deepc::lowering::populateReductionPatterns(RewritePatternSet &patterns) {
+  patterns.add<ReduceLowering<nn::ReduceSumOp, Kind::Sum>,
+               ReduceLowering<nn::ReduceMeanOp, Kind::Mean>,
+               ReduceLowering<nn::ReduceMaxOp, Kind::Max>,
+               ReduceLowering<nn::ReduceMinOp, Kind::Min>, ArgmaxLowering,
+               SoftmaxLowering<nn::SoftmaxOp, /*isLog=*/false>,
+               SoftmaxLowering<nn::LogSoftmaxOp, /*isLog=*/true>>(
+      patterns.getContext());
+}
