@@ -13,6 +13,7 @@
 #include <optional>
 
 namespace mlir {
+class DialectRegistry;
 class OpPassManager;
 } // namespace mlir
 
@@ -20,6 +21,10 @@ namespace deepc {
 
 /// The named stages of the pipeline, in order.
 enum class Stage { NN, Linalg, Bufferized, LLVM };
+
+/// Registers every dialect the pipeline produces or consumes, with the
+/// external interface models (bufferization, deallocation) it needs.
+void registerDeepcDialects(mlir::DialectRegistry &registry);
 
 /// Parses a stage name as `--emit` spells it ("nn", "linalg", ...).
 std::optional<Stage> parseStage(llvm::StringRef name);

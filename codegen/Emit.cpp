@@ -1,0 +1,59 @@
+//===- Emit.cpp - From the LLVM dialect to LLVM IR, assembly, objects -----===//
+#include "codegen/Emit.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/IR/LegacyPassManager.h"
+
+namespace deepc {
+
+void registerLLVMTranslations(mlir::MLIRContext &context) {
+  mlir::registerBuiltinDialectTranslation(context);
+  mlir::registerLLVMDialectTranslation(context);
+}
+
+void dropNNArgAttributes(mlir::ModuleOp module) {
+  module.walk([](mlir::FunctionOpInterface func) {
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      llvm::SmallVector<mlir::StringAttr> names;
+      for (mlir::NamedAttribute attr : func.getArgAttrs(i))
+        if (attr.getName().strref().starts_with("nn."))
+          names.push_back(attr.getName());
+      for (mlir::StringAttr name : names)
+        func.removeArgAttr(i, name);
+    }
+  });
+}
+
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+                     llvm::TargetMachine &tm) {
+  registerLLVMTranslations(*module->getContext());
+  dropNNArgAttributes(module);
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return llvm::createStringError("cannot translate the module to LLVM IR");
+  mlir::ExecutionEngine::setupTargetTripleAndDataLayout(llvmModule.get(), &tm);
+  auto optimize = mlir::makeOptimizingTransformer(3, 0, &tm);
+  if (llvm::Error err = optimize(llvmModule.get()))
+    return std::move(err);
+  return llvmModule;
+}
+
+llvm::Error emitMachineCode(llvm::Module &llvmModule, llvm::TargetMachine &tm,
+                            llvm::raw_pwrite_stream &os, bool object) {
+  llvm::legacy::PassManager pm;
+  auto fileType = object ? llvm::CodeGenFileType::ObjectFile
+                         : llvm::CodeGenFileType::AssemblyFile;
+  if (tm.addPassesToEmitFile(pm, os, nullptr, fileType))
+    return llvm::createStringError("the target cannot emit this file type");
+  pm.run(llvmModule);
+  return llvm::Error::success();
+}
+
+} // namespace deepc

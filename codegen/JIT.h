@@ -1,0 +1,40 @@
+//===- JIT.h - Running compiled functions in this process -------*- C++ -*-===//
+#ifndef DEEPC_CODEGEN_JIT_H
+#define DEEPC_CODEGEN_JIT_H
+
+#include "codegen/Signature.h"
+#include "runtime/Tensor.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+#include <vector>
+
+namespace deepc {
+
+/// Marks every public function of an `nn`-level module so that lowering
+/// gives it a C interface (`_mlir_ciface_NAME`, memrefs by descriptor),
+/// which is how the JIT and the AOT wrappers call it.
+void addCInterfaces(mlir::ModuleOp module);
+
+/// A module in the LLVM dialect, compiled for this host with LLVM -O3.
+class JITModule {
+public:
+  static llvm::Expected<std::unique_ptr<JITModule>>
+  create(mlir::ModuleOp llvmDialectModule);
+
+  /// Calls `spec`'s function with one tensor per argument, in the order of
+  /// `spec.args`. Tensors must already have the argument's dtype and rank;
+  /// dynamic dimensions take the tensors' sizes. Returns the results as
+  /// fresh tensors (the compiled code's buffers are freed).
+  llvm::Expected<std::vector<Tensor>>
+  call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args);
+
+private:
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+};
+
+} // namespace deepc
+
+#endif // DEEPC_CODEGEN_JIT_H

@@ -1,0 +1,142 @@
+//===- Pipeline.cpp - The deepc compilation pipeline ----------------------===//
+//
+// The table of contents of the compiler: the stages from `nn` to the LLVM
+// dialect, in order. `deepc compile --emit=STAGE` and deepc-opt's registered
+// pipelines both call buildDeepcPipeline.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/Pipeline.h"
+
+#include "ir/NNDialect.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/Index/IR/IndexDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+
+namespace deepc {
+
+void registerDeepcDialects(DialectRegistry &registry) {
+  registry.insert<nn::NNDialect, func::FuncDialect, arith::ArithDialect,
+                  math::MathDialect, tensor::TensorDialect,
+                  linalg::LinalgDialect, bufferization::BufferizationDialect,
+                  memref::MemRefDialect, scf::SCFDialect, cf::ControlFlowDialect,
+                  affine::AffineDialect, index::IndexDialect,
+                  vector::VectorDialect, LLVM::LLVMDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  cf::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  memref::registerAllocationOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+}
+
+std::optional<Stage> parseStage(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Stage>>(name)
+      .Case("nn", Stage::NN)
+      .Case("linalg", Stage::Linalg)
+      .Case("bufferized", Stage::Bufferized)
+      .Case("llvm", Stage::LLVM)
+      .Default(std::nullopt);
+}
+
+/// `nn` -> linalg, tensor, arith and math on tensors.
+static void addLinalgStage(OpPassManager &pm) {
+  pm.addPass(createLowerNNToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+/// Tensors -> buffers. Function boundaries use identity layouts, so compiled
+/// functions take plain contiguous buffers; every intermediate buffer is
+/// freed where its last use is.
+static void addBufferizedStage(OpPassManager &pm) {
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+/// Loops and buffers -> the LLVM dialect.
+static void addLLVMStage(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  // What LLVM has no intrinsic for (erf) becomes a libm call.
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildDeepcPipeline(OpPassManager &pm, Stage last) {
+  if (last < Stage::Linalg)
+    return;
+  addLinalgStage(pm);
+  if (last < Stage::Bufferized)
+    return;
+  addBufferizedStage(pm);
+  if (last < Stage::LLVM)
+    return;
+  addLLVMStage(pm);
+}
+
+void registerDeepcPipelines() {
+  PassPipelineRegistration<>(
+      "deepc-pipeline", "Lower the nn dialect to the LLVM dialect",
+      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::LLVM); });
+  PassPipelineRegistration<>(
+      "deepc-to-linalg", "Lower the nn dialect to linalg on tensors",
+      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Linalg); });
+  PassPipelineRegistration<>(
+      "deepc-to-bufferized", "Lower the nn dialect to bufferized linalg",
+      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Bufferized); });
+}
+
+} // namespace deepc

@@ -1,0 +1,186 @@
+//===- Compile.cpp - deepc compile ----------------------------------------===//
+//
+// Prints one stage of the compiler (--emit=STAGE), or writes an object file.
+// Output goes to a ToolOutputFile, which is deleted unless the whole
+// compilation succeeded: a failure never leaves a half-written file.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/deepc/Driver.h"
+#include "tools/deepc/Subcommands.h"
+
+#include "codegen/Emit.h"
+#include "codegen/JIT.h"
+#include "codegen/Pipeline.h"
+#include "codegen/Target.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OperationSupport.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace cl = llvm::cl;
+
+namespace deepc::driver {
+
+cl::SubCommand compileCommand(
+    "compile", "Compile a .nn file: print a stage (--emit) or write an object");
+
+static cl::opt<std::string> input(cl::Positional, cl::Required,
+                                  cl::desc("<file.nn>"),
+                                  cl::sub(compileCommand),
+                                  cl::cat(deepcCategory));
+static cl::opt<std::string>
+    output("o", cl::desc("Output file ('-' for stdout)"),
+           cl::value_desc("file"), cl::init(""), cl::sub(compileCommand),
+           cl::cat(deepcCategory));
+static cl::opt<std::string> emit(
+    "emit",
+    cl::desc("Stage to print: ast, nn, linalg, bufferized, llvm, llvm-ir, "
+             "asm, obj"),
+    cl::value_desc("stage"), cl::init(""), cl::sub(compileCommand),
+    cl::cat(deepcCategory));
+static cl::opt<std::string> header("header", cl::desc("C header to write"),
+                                   cl::value_desc("file"), cl::init(""),
+                                   cl::sub(compileCommand),
+                                   cl::cat(deepcCategory));
+static cl::list<std::string> models("model",
+                                    cl::desc("Compile only this model"),
+                                    cl::value_desc("name"),
+                                    cl::sub(compileCommand),
+                                    cl::cat(deepcCategory));
+static cl::opt<bool> printAfterAll("print-ir-after-all",
+                                   cl::desc("Print the IR after every pass"),
+                                   cl::sub(compileCommand),
+                                   cl::cat(deepcCategory));
+static cl::list<std::string>
+    printAfter("print-ir-after",
+               cl::desc("Print the IR after the named pass (its flag, e.g. "
+                        "one-shot-bufferize)"),
+               cl::value_desc("pass"), cl::sub(compileCommand),
+               cl::cat(deepcCategory));
+static cl::opt<bool> timing("timing", cl::desc("Time each pass"),
+                            cl::sub(compileCommand), cl::cat(deepcCategory));
+static cl::opt<bool>
+    debugInfo("mlir-print-debuginfo",
+              cl::desc("Print locations (into the .nn file) with the IR"),
+              cl::sub(compileCommand), cl::cat(deepcCategory));
+
+namespace {
+/// What `--emit` can name beyond the pipeline's stages.
+enum class Output { AST, IR, LLVMIR, Asm, Object };
+} // namespace
+
+int runCompile() {
+  std::string emitName = emit;
+  if (emitName.empty()) {
+    if (output.empty())
+      return fail("deepc compile needs --emit=STAGE or -o FILE.o");
+    emitName = "obj";
+  }
+  Output kind = llvm::StringSwitch<Output>(emitName)
+                    .Case("ast", Output::AST)
+                    .Case("llvm-ir", Output::LLVMIR)
+                    .Case("asm", Output::Asm)
+                    .Case("obj", Output::Object)
+                    .Default(Output::IR);
+  std::optional<Stage> stage = parseStage(emitName);
+  if (kind == Output::IR && !stage)
+    return fail("unknown stage '" + emitName +
+                "' for --emit (expected ast, nn, linalg, bufferized, llvm, "
+                "llvm-ir, asm or obj)");
+  if (!header.empty())
+    return fail("--header is not supported yet");
+  if (kind == Output::Object && (output.empty() || output == "-"))
+    return fail("an object file needs -o FILE.o");
+
+  std::unique_ptr<Source> source = loadAndCheck(input);
+  if (!source)
+    return 1;
+
+  std::string error;
+  std::string outName = output.empty() ? "-" : output.getValue();
+  auto openOutput = [&]() -> std::unique_ptr<llvm::ToolOutputFile> {
+    auto file = mlir::openOutputFile(outName, &error);
+    if (!file)
+      fail(error);
+    return file;
+  };
+
+  if (kind == Output::AST) {
+    auto file = openOutput();
+    if (!file)
+      return 1;
+    printAST(*source->program, file->os());
+    file->keep();
+    return 0;
+  }
+
+  auto context = makeContext();
+  mlir::SourceMgrDiagnosticHandler diagnostics(source->sourceMgr,
+                                               context.get());
+  MLIRGenOptions genOptions;
+  genOptions.models.assign(models.begin(), models.end());
+  auto module = emitNN(*context, *source, genOptions);
+  if (!module)
+    return 1;
+
+  if (kind != Output::IR || *stage != Stage::NN) {
+    if (kind != Output::IR || *stage == Stage::LLVM)
+      addCInterfaces(*module);
+    mlir::PassManager pm(context.get());
+    Stage last = kind == Output::IR ? *stage : Stage::LLVM;
+    buildDeepcPipeline(pm, last);
+    if (printAfterAll || !printAfter.empty()) {
+      std::vector<std::string> names(printAfter.begin(), printAfter.end());
+      context->disableMultithreading();
+      pm.enableIRPrinting(
+          [](mlir::Pass *, mlir::Operation *) { return false; },
+          [names](mlir::Pass *pass, mlir::Operation *) {
+            return printAfterAll ||
+                   llvm::is_contained(names, pass->getArgument().str());
+          },
+          /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false);
+    }
+    if (timing)
+      pm.enableTiming();
+    if (mlir::failed(pm.run(*module)))
+      return 1;
+  }
+
+  mlir::OpPrintingFlags flags;
+  if (debugInfo)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  if (kind == Output::IR) {
+    auto file = openOutput();
+    if (!file)
+      return 1;
+    module->print(file->os(), flags);
+    file->keep();
+    return 0;
+  }
+
+  auto tm = createTargetMachine();
+  if (!tm)
+    return fail(tm.takeError());
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateAndOptimize(*module, llvmContext, **tm);
+  if (!llvmModule)
+    return fail(llvmModule.takeError());
+  auto file = openOutput();
+  if (!file)
+    return 1;
+  if (kind == Output::LLVMIR) {
+    (*llvmModule)->print(file->os(), nullptr);
+  } else if (llvm::Error err =
+                 emitMachineCode(**llvmModule, **tm, file->os(),
+                                 /*object=*/kind == Output::Object)) {
+    return fail(std::move(err));
+  }
+  file->keep();
+  return 0;
+}
+
+} // namespace deepc::driver

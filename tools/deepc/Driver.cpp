@@ -1,0 +1,52 @@
+//===- Driver.cpp - Shared pieces of the deepc subcommands ----------------===//
+#include "tools/deepc/Driver.h"
+
+#include "codegen/Pipeline.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
+
+namespace deepc::driver {
+
+llvm::cl::OptionCategory deepcCategory("deepc options");
+
+int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "deepc") << message << "\n";
+  return 1;
+}
+
+int fail(llvm::Error error) {
+  std::string message = llvm::toString(std::move(error));
+  return fail(message);
+}
+
+std::unique_ptr<Source> loadAndCheck(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (std::error_code ec = buffer.getError()) {
+    fail("cannot read '" + path + "': " + ec.message());
+    return nullptr;
+  }
+  auto source = std::make_unique<Source>();
+  source->sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  source->program = parseAndCheck(source->sourceMgr);
+  if (!source->program)
+    return nullptr;
+  return source;
+}
+
+std::unique_ptr<mlir::MLIRContext> makeContext() {
+  mlir::DialectRegistry registry;
+  registerDeepcDialects(registry);
+  auto context = std::make_unique<mlir::MLIRContext>(registry);
+  context->loadAllAvailableDialects();
+  return context;
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+emitNN(mlir::MLIRContext &context, Source &source,
+       const MLIRGenOptions &options) {
+  return mlirGen(context, *source.program, source.sourceMgr, options);
+}
+
+} // namespace deepc::driver

@@ -1,0 +1,49 @@
+//===- Driver.h - Shared pieces of the deepc subcommands --------*- C++ -*-===//
+#ifndef DEEPC_TOOLS_DEEPC_DRIVER_H
+#define DEEPC_TOOLS_DEEPC_DRIVER_H
+
+#include "frontend/Frontend.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <memory>
+
+namespace deepc::driver {
+
+/// The options of deepc itself; --help hides every other category.
+extern llvm::cl::OptionCategory deepcCategory;
+
+/// Prints `deepc: error: <message>` and returns exit status 1.
+int fail(const llvm::Twine &message);
+/// Same, for an llvm::Error (consumed).
+int fail(llvm::Error error);
+
+/// A checked `.nn` file: its source, its AST, and the context to emit into.
+struct Source {
+  llvm::SourceMgr sourceMgr;
+  std::unique_ptr<ast::Program> program;
+};
+
+/// Reads and checks `path`. Prints diagnostics; returns null on error.
+std::unique_ptr<Source> loadAndCheck(llvm::StringRef path);
+
+/// Makes a context with every dialect and interface the pipeline needs.
+std::unique_ptr<mlir::MLIRContext> makeContext();
+
+/// Emits the `nn` module of `source`; null on error (printed).
+mlir::OwningOpRef<mlir::ModuleOp>
+emitNN(mlir::MLIRContext &context, Source &source,
+       const MLIRGenOptions &options);
+
+/// The subcommands; each returns the process exit status.
+int runCheck();
+int runCompile();
+int runPredict();
+
+} // namespace deepc::driver
+
+#endif // DEEPC_TOOLS_DEEPC_DRIVER_H

@@ -1,0 +1,206 @@
+//===- Predict.cpp - deepc predict ----------------------------------------===//
+//
+// Runs a model's forward pass on data files and writes its results as .npy.
+// Parameters come from --weights (safetensors, strict: every parameter
+// present with its shape, nothing unknown), else from their declared inits
+// and --seed.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/deepc/Driver.h"
+#include "tools/deepc/Subcommands.h"
+#include "tools/deepc/Weights.h"
+
+#include "codegen/JIT.h"
+#include "codegen/Pipeline.h"
+#include "runtime/Convert.h"
+#include "runtime/DataIO.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Path.h"
+
+namespace cl = llvm::cl;
+
+namespace deepc::driver {
+
+cl::SubCommand predictCommand("predict",
+                              "Run a model's forward pass; write .npy");
+
+static cl::opt<std::string> input(cl::Positional, cl::Required,
+                                  cl::desc("<file.nn>"),
+                                  cl::sub(predictCommand),
+                                  cl::cat(deepcCategory));
+static cl::opt<std::string>
+    weights("weights", cl::desc("Parameters (safetensors); default: init"),
+            cl::value_desc("file"), cl::sub(predictCommand),
+            cl::cat(deepcCategory));
+static cl::list<std::string>
+    data("data", cl::desc("Bind a data file to a model input"),
+         cl::value_desc("name=path"), cl::sub(predictCommand),
+         cl::cat(deepcCategory));
+static cl::opt<std::string>
+    output("o", cl::Required,
+           cl::desc("Output .npy (result k > 0 goes to NAME.k.npy)"),
+           cl::value_desc("file"), cl::sub(predictCommand),
+           cl::cat(deepcCategory));
+static cl::opt<std::string> modelName("model",
+                                      cl::desc("The model to run"),
+                                      cl::value_desc("name"),
+                                      cl::sub(predictCommand),
+                                      cl::cat(deepcCategory));
+static cl::opt<uint64_t> seed("seed",
+                              cl::desc("Seed of the parameter init"),
+                              cl::init(0), cl::sub(predictCommand),
+                              cl::cat(deepcCategory));
+static cl::opt<int64_t>
+    batch("batch", cl::desc("Samples per call of the compiled model"),
+          cl::init(256), cl::sub(predictCommand), cl::cat(deepcCategory));
+
+/// Rows [begin, end) of `t` along dim 0.
+static Tensor sliceRows(const Tensor &t, int64_t begin, int64_t end) {
+  std::vector<int64_t> shape = t.shape;
+  shape[0] = end - begin;
+  Tensor out(t.dtype, shape);
+  size_t rowBytes = t.bytes.size() / t.shape[0];
+  std::memcpy(out.bytes.data(), t.bytes.data() + begin * rowBytes,
+              out.bytes.size());
+  return out;
+}
+
+/// Appends the rows of `part` to `all` (same dtype and trailing dims).
+static void appendRows(Tensor &all, const Tensor &part) {
+  if (all.shape.empty()) {
+    all = part;
+    return;
+  }
+  all.shape[0] += part.shape[0];
+  all.bytes.insert(all.bytes.end(), part.bytes.begin(), part.bytes.end());
+}
+
+/// Where result `k` goes: `out.npy`, then `out.1.npy`, `out.2.npy`, ...
+static std::string resultPath(llvm::StringRef path, size_t k) {
+  if (k == 0)
+    return path.str();
+  llvm::SmallString<128> p(path);
+  llvm::sys::path::replace_extension(p, std::to_string(k) + ".npy");
+  return std::string(p);
+}
+
+int runPredict() {
+  if (batch <= 0)
+    return fail("--batch must be positive");
+  std::unique_ptr<Source> source = loadAndCheck(input);
+  if (!source)
+    return 1;
+  auto name = pickModel(*source->program, modelName);
+  if (!name)
+    return fail(name.takeError());
+
+  auto context = makeContext();
+  mlir::SourceMgrDiagnosticHandler diagnostics(source->sourceMgr,
+                                               context.get());
+  MLIRGenOptions genOptions;
+  genOptions.models = {*name};
+  auto module = emitNN(*context, *source, genOptions);
+  if (!module)
+    return 1;
+  auto func = module->lookupSymbol<mlir::func::FuncOp>(*name);
+  if (!func)
+    return fail("model '" + *name + "' was not emitted");
+  auto spec = getFunctionSpec(func);
+  if (!spec)
+    return fail(spec.takeError());
+
+  // Bind data files to inputs by name.
+  llvm::StringMap<std::string> bindings;
+  for (const std::string &binding : data) {
+    auto [key, path] = llvm::StringRef(binding).split('=');
+    if (key.empty() || path.empty())
+      return fail("--data expects NAME=PATH, got '" + binding + "'");
+    if (!bindings.try_emplace(key, path.str()).second)
+      return fail("input '" + key + "' is bound twice by --data");
+  }
+  std::vector<Tensor> args(spec->args.size());
+  int64_t samples = -1;
+  std::string firstPath;
+  for (size_t i = 0; i < spec->args.size(); ++i) {
+    const ArgSpec &arg = spec->args[i];
+    if (arg.kind != ArgSpec::Input)
+      continue;
+    auto it = bindings.find(arg.name);
+    if (it == bindings.end())
+      return fail("no data for input '" + arg.name + "' of model '" + *name +
+                  "' (use --data " + arg.name + "=PATH)");
+    std::string path = it->second;
+    bindings.erase(it);
+    auto raw = loadData(path);
+    if (!raw)
+      return fail(raw.takeError());
+    std::vector<int64_t> sampleShape(arg.type.shape.begin() + 1,
+                                     arg.type.shape.end());
+    if (llvm::is_contained(sampleShape, -1))
+      return fail("input '" + arg.name + "' has a dynamic dimension besides "
+                  "the batch, which predict does not support yet");
+    auto converted = convertForInput(*raw, path, arg.type.dtype, sampleShape);
+    if (!converted)
+      return fail(converted.takeError());
+    if (samples >= 0 && converted->shape[0] != samples)
+      return fail("'" + path + "' has " +
+                  std::to_string(converted->shape[0]) + " samples but '" +
+                  firstPath + "' has " + std::to_string(samples));
+    samples = converted->shape[0];
+    firstPath = path;
+    args[i] = std::move(*converted);
+  }
+  if (!bindings.empty())
+    return fail("model '" + *name + "' has no input '" +
+                bindings.begin()->first() + "'");
+  if (samples == 0)
+    return fail("'" + firstPath + "' holds no samples");
+
+  if (llvm::Error err = loadParameters(*spec, weights, seed, args))
+    return fail(std::move(err));
+
+  // Lower and JIT-compile.
+  addCInterfaces(*module);
+  mlir::PassManager pm(context.get());
+  buildDeepcPipeline(pm, Stage::LLVM);
+  if (mlir::failed(pm.run(*module)))
+    return 1;
+  auto jit = JITModule::create(*module);
+  if (!jit)
+    return fail(jit.takeError());
+
+  // Results whose dim 0 is the batch can be computed in chunks; anything
+  // else needs every sample in one call.
+  bool batched = samples > 0;
+  for (const TensorSpec &r : spec->results)
+    batched &= !r.shape.empty() && r.shape[0] == -1;
+  int64_t chunk = batched ? std::min<int64_t>(batch, samples) : samples;
+  std::vector<Tensor> results(spec->results.size());
+  int64_t begin = 0;
+  do { // once, for a model without inputs (samples == -1)
+    int64_t end = std::min(samples, begin + chunk);
+    std::vector<Tensor> chunkArgs(args.size());
+    std::vector<const Tensor *> ptrs(args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      bool isInput = spec->args[i].kind == ArgSpec::Input;
+      if (isInput && chunk != samples)
+        chunkArgs[i] = sliceRows(args[i], begin, end);
+      ptrs[i] = isInput && chunk != samples ? &chunkArgs[i] : &args[i];
+    }
+    auto out = (*jit)->call(*spec, ptrs);
+    if (!out)
+      return fail(out.takeError());
+    for (size_t k = 0; k < out->size(); ++k)
+      appendRows(results[k], (*out)[k]);
+    begin = end;
+  } while (begin < samples);
+  for (size_t k = 0; k < results.size(); ++k)
+    if (llvm::Error err = saveNPY(resultPath(output, k), results[k]))
+      return fail(std::move(err));
+  return 0;
+}
+
+} // namespace deepc::driver

@@ -1,0 +1,13 @@
+//===- Subcommands.h - deepc's subcommands ----------------------*- C++ -*-===//
+#ifndef DEEPC_TOOLS_DEEPC_SUBCOMMANDS_H
+#define DEEPC_TOOLS_DEEPC_SUBCOMMANDS_H
+
+#include "llvm/Support/CommandLine.h"
+
+namespace deepc::driver {
+extern llvm::cl::SubCommand checkCommand;
+extern llvm::cl::SubCommand compileCommand;
+extern llvm::cl::SubCommand predictCommand;
+} // namespace deepc::driver
+
+#endif // DEEPC_TOOLS_DEEPC_SUBCOMMANDS_H

@@ -1,0 +1,98 @@
+//===- Weights.cpp - Parameters from files or from their inits ------------===//
+#include "tools/deepc/Weights.h"
+
+#include "runtime/Init.h"
+#include "runtime/Safetensors.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace deepc::driver {
+
+static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+llvm::Expected<std::string> pickModel(const ast::Program &program,
+                                      llvm::StringRef requested) {
+  std::string names;
+  for (const auto &model : program.models)
+    names += (names.empty() ? "" : ", ") + model->name;
+  if (!requested.empty()) {
+    if (program.findModel(requested))
+      return requested.str();
+    return llvm::createStringError(
+        llvm::formatv("{0} has no model '{1}' (models: {2})",
+                      program.fileName, requested,
+                      names.empty() ? "none" : names)
+            .str());
+  }
+  if (program.models.size() == 1)
+    return program.models.front()->name;
+  if (program.models.empty())
+    return llvm::createStringError(program.fileName + " has no model");
+  return llvm::createStringError(
+      llvm::formatv("{0} has several models ({1}): pick one with --model",
+                    program.fileName, names)
+          .str());
+}
+
+llvm::Error loadParameters(const FunctionSpec &spec, llvm::StringRef path,
+                           uint64_t seed, std::vector<Tensor> &args) {
+  if (path.empty()) {
+    for (size_t i = 0; i < spec.args.size(); ++i) {
+      const ArgSpec &arg = spec.args[i];
+      if (arg.kind != ArgSpec::Param)
+        continue;
+      if (llvm::Error err = verifyInit(arg.init, arg.initArgs))
+        return llvm::createStringError("parameter '" + arg.name +
+                                       "': " + llvm::toString(std::move(err)));
+      args[i] = Tensor(DType::F32, arg.type.shape);
+      initParam(args[i], arg.init, arg.initArgs, seed, i);
+    }
+    return llvm::Error::success();
+  }
+
+  auto file = readSafetensors(path);
+  if (!file)
+    return file.takeError();
+  llvm::StringSet<> known;
+  for (size_t i = 0; i < spec.args.size(); ++i) {
+    const ArgSpec &arg = spec.args[i];
+    if (arg.kind != ArgSpec::Param)
+      continue;
+    known.insert(arg.name);
+    const Tensor *t = file->find(arg.name);
+    if (!t)
+      return llvm::createStringError(
+          llvm::formatv("{0}: missing parameter '{1}' of shape {2}", path,
+                        arg.name, shapeString(arg.type.shape))
+              .str());
+    if (t->dtype != DType::F32)
+      return llvm::createStringError(
+          llvm::formatv("{0}: parameter '{1}' is {2}, expected F32", path,
+                        arg.name, dtypeName(t->dtype))
+              .str());
+    if (t->shape != arg.type.shape)
+      return llvm::createStringError(
+          llvm::formatv("{0}: parameter '{1}' has shape {2}, the model "
+                        "expects {3}",
+                        path, arg.name, shapeString(t->shape),
+                        shapeString(arg.type.shape))
+              .str());
+    args[i] = *t;
+  }
+  for (const auto &[name, tensor] : file->tensors)
+    if (!known.contains(name) && !llvm::StringRef(name).starts_with("__opt__."))
+      return llvm::createStringError(
+          llvm::formatv("{0}: unexpected tensor '{1}': the model has no "
+                        "parameter of that name",
+                        path, name)
+              .str());
+  return llvm::Error::success();
+}
+
+} // namespace deepc::driver

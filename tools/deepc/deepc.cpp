@@ -1,0 +1,38 @@
+//===- deepc.cpp - The deepc driver ---------------------------------------===//
+//
+// One program, one subcommand per user task (SPEC section 2). Each
+// subcommand lives in its own file and registers its options on its
+// llvm::cl::SubCommand.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/deepc/Driver.h"
+#include "tools/deepc/Subcommands.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+using namespace deepc::driver;
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  for (llvm::cl::SubCommand *sub :
+       {&llvm::cl::SubCommand::getTopLevel(), &checkCommand, &compileCommand,
+        &predictCommand})
+    llvm::cl::HideUnrelatedOptions(deepcCategory, *sub);
+  if (!llvm::cl::ParseCommandLineOptions(
+          argc, argv,
+          "deepc: a deep-learning compiler for .nn models\n\n"
+          "  deepc check F.nn              parse and type-check\n"
+          "  deepc compile F.nn --emit=S   print a stage of the compiler\n"
+          "  deepc predict F.nn --data x=P -o out.npy   run a model\n\n"
+          "  deepc COMMAND --help          the options of one command\n",
+          &llvm::errs()))
+    return 1;
+  if (checkCommand)
+    return runCheck();
+  if (compileCommand)
+    return runCompile();
+  if (predictCommand)
+    return runPredict();
+  return fail("no command given; see 'deepc --help'");
+}
