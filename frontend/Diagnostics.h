@@ -9,6 +9,7 @@
 #ifndef DEEPC_FRONTEND_DIAGNOSTICS_H
 #define DEEPC_FRONTEND_DIAGNOSTICS_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -29,17 +30,23 @@ public:
                         "too many errors, stopping here");
       return;
     }
-    sm.PrintMessage(loc, llvm::SourceMgr::DK_Error, msg, ranges);
+    print(loc, llvm::SourceMgr::DK_Error, msg, ranges);
   }
   void note(llvm::SMLoc loc, const llvm::Twine &msg) {
     if (errors <= kMaxErrors)
-      sm.PrintMessage(loc, llvm::SourceMgr::DK_Note, msg);
+      print(loc, llvm::SourceMgr::DK_Note, msg, {});
   }
   unsigned numErrors() const { return errors; }
   bool tooMany() const { return errors > kMaxErrors; }
   llvm::SourceMgr &getSourceMgr() { return sm; }
 
 private:
+  /// Prints through the SourceMgr. A source line with bytes that are not
+  /// printable ASCII is shown with `?` in their place: the SourceMgr would
+  /// print such a line without its caret.
+  void print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind,
+             const llvm::Twine &msg, llvm::ArrayRef<llvm::SMRange> ranges);
+
   llvm::SourceMgr &sm;
   unsigned errors = 0;
 };

@@ -122,20 +122,23 @@ static bool startsStatement(const Token &t) {
 }
 
 void Parser::skipToStatement() {
-  // Always make progress, then stop at the first token that begins a line
-  // and can begin a statement, or at the end.
-  if (!tok.is(Token::Eof))
-    consume();
+  // Stop at the first token that begins a line and can begin a statement,
+  // or at the end. The callers make sure that this makes progress.
   while (!tok.is(Token::Eof) && !(tok.startsLine && startsStatement(tok)))
     consume();
 }
 
 void Parser::skipToDeclaration() {
-  if (!tok.is(Token::Eof))
-    consume();
   while (!tok.is(Token::Eof) &&
          !(tok.startsLine && (tok.is(Token::KwModel) || tok.is(Token::KwTrain))))
     consume();
+}
+
+bool Parser::endOfStatement() {
+  if (tok.startsLine || tok.is(Token::RBrace) || tok.is(Token::Eof))
+    return true;
+  errorAtToken("a new line after the statement");
+  return false;
 }
 
 bool Parser::enterNesting() {
@@ -167,6 +170,7 @@ std::unique_ptr<Program> Parser::parseProgram() {
       continue;
     }
     errorAtToken("'model' or 'train'");
+    consume();
     skipToDeclaration();
   }
   if (failed)
@@ -287,10 +291,15 @@ std::unique_ptr<ModelDecl> Parser::parseModel() {
   while (!tok.is(Token::RBrace) && !tok.is(Token::Eof) && !diags.tooMany()) {
     if (tok.is(Token::KwModel) || tok.is(Token::KwTrain))
       break;
-    if (auto s = parseStatement())
+    const char *before = tok.spelling.data();
+    if (auto s = parseStatement()) {
       model->body.push_back(std::move(s));
-    else
-      skipToStatement();
+      if (endOfStatement())
+        continue;
+    }
+    if (tok.spelling.data() == before)
+      consume();
+    skipToStatement();
   }
   if (!expect(Token::RBrace, "to close the model's body"))
     return nullptr;
@@ -314,19 +323,21 @@ std::unique_ptr<TrainDecl> Parser::parseTrain() {
     if (tok.is(Token::KwModel) || tok.is(Token::KwTrain))
       break;
     SMLoc sStart = tok.getLoc();
+    const char *before = tok.spelling.data();
     Token key = tok;
-    if (!expect(Token::Identifier, "(a setting such as 'loss')") ||
-        !expect(Token::Equal, "after the setting's name")) {
-      skipToStatement();
-      continue;
+    ExprPtr value;
+    if (expect(Token::Identifier, "(a setting such as 'loss')") &&
+        expect(Token::Equal, "after the setting's name"))
+      value = parseExpr();
+    if (value) {
+      train->settings.push_back(std::make_unique<BindingStmt>(
+          rangeFrom(sStart), key.spelling, std::move(value)));
+      if (endOfStatement())
+        continue;
     }
-    ExprPtr value = parseExpr();
-    if (!value) {
-      skipToStatement();
-      continue;
-    }
-    train->settings.push_back(std::make_unique<BindingStmt>(
-        rangeFrom(sStart), key.spelling, std::move(value)));
+    if (tok.spelling.data() == before)
+      consume();
+    skipToStatement();
   }
   if (!expect(Token::RBrace, "to close the train block"))
     return nullptr;
@@ -552,6 +563,15 @@ ExprPtr Parser::parsePrimary() {
 
 ExprPtr Parser::parsePrimaryImpl() {
   SMLoc start = tok.getLoc();
+  // `a = x +` followed by `b = ...` on the next line: the expression is
+  // incomplete, and the next statement must not be swallowed.
+  if (tok.startsLine && tok.is(Token::Identifier) && peek.is(Token::Equal)) {
+    failed = true;
+    diags.error(SMLoc::getFromPointer(prevEnd),
+                "incomplete expression: expected an operand before the end "
+                "of the line");
+    return nullptr;
+  }
   switch (tok.kind) {
   case Token::Integer:
   case Token::Float:

@@ -39,6 +39,7 @@ private:
   bool expect(Token::Kind kind, llvm::StringRef context);
   void errorAtToken(const llvm::Twine &expected);
   void skipToStatement();
+  bool endOfStatement();
   void skipToDeclaration();
   llvm::SMRange rangeFrom(llvm::SMLoc start) const;
 

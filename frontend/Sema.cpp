@@ -417,10 +417,16 @@ Type Sema::checkExpr(Expr &e, StringRef bindingName) {
 Type Sema::checkTensor(Expr &e, StringRef what) {
   Type t = checkExpr(e);
   if (t.isValid() && !t.isTensor()) {
-    diags.error(e.getLoc(), Twine(what) + " expects a tensor, got " + t.str());
+    notATensor(e, what);
     return Type();
   }
   return t;
+}
+
+void Sema::notATensor(Expr &e, StringRef what) {
+  bool op = what.size() <= 2;
+  diags.error(e.getLoc(), (op ? "'" + what + "'" : Twine(what)) +
+                              " expects a tensor, got " + e.type.str());
 }
 
 Type Sema::checkName(NameExpr &e) {
@@ -497,11 +503,19 @@ Sema::broadcast(const Type &a, const Type &b, StringRef what, SMLoc loc) {
 }
 
 Type Sema::checkBinary(BinaryExpr &e) {
-  StringRef op = binaryOpSpelling(e.op);
-  Type l = checkTensor(*e.lhs, "'" + op.str() + "'");
-  Type r = checkTensor(*e.rhs, "'" + op.str() + "'");
-  if (!l.isValid() || !r.isValid())
+  // Long operator chains recurse here: keep this frame small and do the
+  // work in binaryRule.
+  Type l = checkTensor(*e.lhs, binaryOpSpelling(e.op));
+  if (!l.isValid())
+    return checkTensor(*e.rhs, binaryOpSpelling(e.op)), Type();
+  Type r = checkTensor(*e.rhs, binaryOpSpelling(e.op));
+  if (!r.isValid())
     return Type();
+  return binaryRule(e, l, r);
+}
+
+Type Sema::binaryRule(BinaryExpr &e, const Type &l, const Type &r) {
+  StringRef op = binaryOpSpelling(e.op);
   std::optional<ElemType> elem = unifyElem(l, r, op, e.getLoc());
   if (!elem)
     return Type();

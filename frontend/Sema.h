@@ -57,6 +57,10 @@ private:
   ast::Type checkExpr(ast::Expr &e, llvm::StringRef bindingName = {});
   ast::Type checkName(ast::NameExpr &e);
   ast::Type checkBinary(ast::BinaryExpr &e);
+  LLVM_ATTRIBUTE_NOINLINE ast::Type binaryRule(ast::BinaryExpr &e,
+                                               const ast::Type &l,
+                                               const ast::Type &r);
+  LLVM_ATTRIBUTE_NOINLINE void notATensor(ast::Expr &e, llvm::StringRef what);
   ast::Type checkIndex(ast::IndexExpr &e);
   /// A tensor operand of `what`, or an invalid type after an error.
   ast::Type checkTensor(ast::Expr &e, llvm::StringRef what);

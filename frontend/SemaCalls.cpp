@@ -85,9 +85,13 @@ bool Sema::resolveArgs(CallExpr &call, const BuiltinInfo &info) {
       return kw.name == p.name;
     });
     if (it == info.params.end()) {
+      // List the optional keywords, or every parameter if there are none.
+      bool anyOptional = llvm::any_of(
+          info.params, [](const BuiltinParam &p) { return !p.required; });
       std::string expected;
       for (const BuiltinParam &p : info.params)
-        expected += (expected.empty() ? "" : ", ") + std::string(p.name);
+        if (!anyOptional || !p.required)
+          expected += (expected.empty() ? "" : ", ") + std::string(p.name);
       diags.error(kw.range.Start,
                   "unknown keyword '" + kw.name + "' for '" + info.name +
                       "' (expected: " +
