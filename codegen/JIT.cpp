@@ -84,8 +84,8 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
   }
   // The results come back in one struct of descriptors.
   size_t resultWords = 0;
-  for (const TensorSpec &r : spec.results)
-    resultWords += 3 + 2 * r.shape.size();
+  for (const ResultSpec &r : spec.results)
+    resultWords += 3 + 2 * r.type.shape.size();
   std::vector<int64_t> results(resultWords, 0);
   void *resultPtr = results.data();
 
@@ -101,7 +101,8 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
   std::vector<Tensor> out;
   llvm::SmallPtrSet<void *, 4> allocations;
   const int64_t *w = results.data();
-  for (const TensorSpec &r : spec.results) {
+  for (const ResultSpec &result : spec.results) {
+    const TensorSpec &r = result.type;
     size_t rank = r.shape.size();
     auto *allocated = reinterpret_cast<char *>(w[0]);
     auto *aligned = reinterpret_cast<char *>(w[1]);

@@ -55,6 +55,13 @@ llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
       arg.kind = ArgSpec::Input;
       arg.name = name.str();
     } else if (auto name =
+                   func.getArgAttrOfType<mlir::StringAttr>(i, "nn.state")) {
+      arg.kind = Role::State;
+      arg.name = name.str();
+    } else if (func.getArgAttr(i, "nn.lr")) {
+      arg.kind = Role::LearningRate;
+      arg.name = "lr";
+    } else if (auto name =
                    func.getArgAttrOfType<mlir::StringAttr>(i, "nn.param")) {
       arg.kind = ArgSpec::Param;
       arg.name = name.str();
@@ -73,13 +80,43 @@ llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
     }
     spec.args.push_back(std::move(arg));
   }
-  for (mlir::Type t : func.getResultTypes()) {
-    auto type = getTensorSpec(t);
+  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
+    ResultSpec result;
+    auto type = getTensorSpec(func.getResultTypes()[i]);
     if (!type)
       return type.takeError();
-    spec.results.push_back(*type);
+    result.type = *type;
+    auto named = [&](llvm::StringRef attr, Role role) {
+      if (auto name = func.getResultAttrOfType<mlir::StringAttr>(i, attr)) {
+        result.role = role;
+        result.name = name.str();
+        return true;
+      }
+      return false;
+    };
+    if (func.getResultAttr(i, "nn.loss"))
+      result.role = Role::Loss;
+    else if (!named("nn.logits_of", Role::Logits) &&
+             !named("nn.param", Role::Param) &&
+             !named("nn.state", Role::State))
+      named("nn.grad", Role::Grad);
+    spec.results.push_back(std::move(result));
   }
   return spec;
+}
+
+int FunctionSpec::findArg(Role role, llvm::StringRef name) const {
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].kind == role && (name.empty() || args[i].name == name))
+      return static_cast<int>(i);
+  return -1;
+}
+
+int FunctionSpec::findResult(Role role, llvm::StringRef name) const {
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].role == role && (name.empty() || results[i].name == name))
+      return static_cast<int>(i);
+  return -1;
 }
 
 } // namespace deepc

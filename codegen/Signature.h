@@ -27,18 +27,38 @@ struct TensorSpec {
   std::string str() const;
 };
 
+/// What an argument or result of a compiled function is (docs/DIALECT.md,
+/// docs/TRAINING.md): a model input, a parameter, optimizer state, the
+/// learning rate; results may also be the loss, the logits a loss was
+/// computed from (`name` is then the labels input), or a gradient.
+enum class Role { Plain, Input, Param, State, LearningRate, Loss, Logits, Grad };
+
 struct ArgSpec {
-  enum Kind { Input, Param } kind = Input;
+  using Kind = Role;
+  static constexpr Role Input = Role::Input;
+  static constexpr Role Param = Role::Param;
+  Role kind = Role::Input;
   std::string name;
   TensorSpec type;
   std::string init;             ///< parameters: "zeros", "uniform", ...
   std::vector<double> initArgs; ///< parameters: the init's arguments
 };
 
+struct ResultSpec {
+  Role role = Role::Plain;
+  std::string name; ///< the parameter, state, labels input or gradient
+  TensorSpec type;
+};
+
 struct FunctionSpec {
   std::string name;
   std::vector<ArgSpec> args;
-  std::vector<TensorSpec> results;
+  std::vector<ResultSpec> results;
+
+  /// Index of the first argument with this role and name, or -1.
+  int findArg(Role role, llvm::StringRef name = "") const;
+  /// Index of the first result with this role and name, or -1.
+  int findResult(Role role, llvm::StringRef name = "") const;
 };
 
 /// Reads the spec of `func`; an error names what is not understood.

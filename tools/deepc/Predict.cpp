@@ -175,8 +175,8 @@ int runPredict() {
   // Results whose dim 0 is the batch can be computed in chunks; anything
   // else needs every sample in one call.
   bool batched = samples > 0;
-  for (const TensorSpec &r : spec->results)
-    batched &= !r.shape.empty() && r.shape[0] == -1;
+  for (const ResultSpec &r : spec->results)
+    batched &= !r.type.shape.empty() && r.type.shape[0] == -1;
   int64_t chunk = batched ? std::min<int64_t>(batch, samples) : samples;
   std::vector<Tensor> results(spec->results.size());
   int64_t begin = 0;
