@@ -4,6 +4,19 @@
 
 using namespace deepc::ast;
 
+#include <cstdio>
+#include <cstdlib>
+
+std::string deepc::ast::formatNumber(double v) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v)
+      break;
+  }
+  return buf;
+}
+
 llvm::StringRef deepc::ast::elemTypeName(ElemType t) {
   switch (t) {
   case ElemType::F32:

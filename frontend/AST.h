@@ -30,6 +30,9 @@ namespace ast {
 /// Element types of the language.
 enum class ElemType { F32, BF16, I32, I64, Bool };
 
+/// The shortest decimal spelling that reads back as `v` (`0.02`, `1e-05`).
+std::string formatNumber(double v);
+
 /// Spelling of an element type (`f32`).
 llvm::StringRef elemTypeName(ElemType t);
 bool isFloat(ElemType t);

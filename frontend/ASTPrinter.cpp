@@ -73,7 +73,7 @@ static std::string initString(const ParamInfo &p) {
     for (size_t i = 0; i < p.initArgs.size(); ++i) {
       if (i)
         s += ", ";
-      llvm::raw_string_ostream(s) << p.initArgs[i];
+      s += formatNumber(p.initArgs[i]);
     }
     s += ")";
   }
@@ -161,13 +161,9 @@ static llvm::StringRef refName(NameExpr::Ref ref) {
 void ASTPrinter::printExpr(const Expr &e) {
   const Type *t = &e.type;
   if (auto *n = llvm::dyn_cast<NumberExpr>(&e)) {
-    std::string s;
-    llvm::raw_string_ostream ss(s);
-    if (n->isInt)
-      ss << n->intValue;
-    else
-      ss << n->floatValue;
-    line("Number " + s, t, e.getLoc());
+    line("Number " + (n->isInt ? std::to_string(n->intValue)
+                               : formatNumber(n->floatValue)),
+         t, e.getLoc());
   } else if (auto *b = llvm::dyn_cast<BoolExpr>(&e)) {
     line(b->value ? "Bool true" : "Bool false", t, e.getLoc());
   } else if (auto *n = llvm::dyn_cast<NameExpr>(&e)) {

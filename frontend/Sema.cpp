@@ -110,9 +110,12 @@ void Sema::checkModel(ModelDecl &model) {
   body = &modelBody;
 
   checkInputs(model.inputs);
+  // A result type with an unknown dimension is reported once, not again at
+  // the return.
   for (TypeSpec &result : model.results) {
     result.type.kind = ValueKind::Tensor;
-    checkDimsBound(result, "the result type of '" + model.name + "'");
+    if (!checkDimsBound(result, "the result type of '" + model.name + "'"))
+      body->badResults.insert(&result);
   }
   const ReturnStmt *ret = nullptr;
   for (StmtPtr &stmt : model.body) {
@@ -185,7 +188,8 @@ void Sema::checkParam(ParamStmt &param) {
   } else if (auto *c = llvm::dyn_cast<CallExpr>(&init)) {
     builtin = lookupBuiltin(c->callee);
     if (builtin && builtin->category == BuiltinCategory::Init) {
-      ok &= checkCall(*c, {}, BuiltinCategory::Init).isValid();
+      c->type = checkCall(*c, {}, BuiltinCategory::Init);
+      ok &= c->type.isValid();
       for (Expr *arg : c->resolved)
         info.initArgs.push_back(*constNumber(arg));
     }
@@ -261,7 +265,7 @@ void Sema::checkReturn(ReturnStmt &ret) {
   }
   for (auto [v, declared] : llvm::zip(values, model.results)) {
     Type t = checkTensor(*v, "return");
-    if (!t.isValid())
+    if (!t.isValid() || body->badResults.count(&declared))
       continue;
     const Type &d = declared.type;
     bool ok = t.elem == d.elem && t.rank() == d.rank();
@@ -321,7 +325,7 @@ void Sema::checkSetting(TrainDecl &train, BindingStmt &setting) {
     if (auto *c = llvm::dyn_cast<CallExpr>(&value)) {
       info = lookupBuiltin(c->callee);
       if (info && info->category == category) {
-        checkCall(*c, {}, category);
+        c->type = checkCall(*c, {}, category);
         return;
       }
     } else if (auto *n = llvm::dyn_cast<NameExpr>(&value)) {
@@ -453,9 +457,15 @@ Type Sema::checkName(NameExpr &e) {
 
 std::optional<ElemType> Sema::unifyElem(const Type &a, const Type &b,
                                         StringRef what, SMLoc loc) {
+  auto describe = [](const Type &t) {
+    if (!t.weak)
+      return t.str();
+    return std::string(isFloat(t.elem) ? "a float literal"
+                                       : "an integer literal");
+  };
   auto fail = [&]() -> std::optional<ElemType> {
-    diags.error(loc, "type mismatch in '" + what + "': " + a.str() + " and " +
-                         b.str());
+    diags.error(loc, "type mismatch in '" + what + "': " + describe(a) +
+                         " and " + describe(b));
     return std::nullopt;
   };
   if (a.weak && b.weak)

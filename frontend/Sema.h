@@ -15,6 +15,7 @@
 #include "frontend/Diagnostics.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace deepc {
@@ -41,6 +42,8 @@ private:
     /// Calls so far of each layer or model, for `<layer>_<k>` names.
     llvm::StringMap<unsigned> callCounts;
     llvm::StringMap<llvm::SMLoc> paramNames;
+    /// Result types already reported (unknown dimension names).
+    llvm::SmallPtrSet<const ast::TypeSpec *, 2> badResults;
   };
   enum class ModelState { Unchecked, InProgress, Done };
 

@@ -829,9 +829,10 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     if (x.rank() >= lo && x.rank() <= hi && (isFloat(x.elem) ||
                                              call.builtin == Builtin::Embedding))
       return true;
-    std::string ranks = lo == hi ? std::to_string(lo)
-                                 : std::to_string(lo) + " to " +
-                                       (hi > 8 ? "any" : std::to_string(hi));
+    std::string ranks = lo == hi    ? std::to_string(lo)
+                        : hi > 8    ? std::to_string(lo) + " or more"
+                                    : std::to_string(lo) + " to " +
+                                       std::to_string(hi);
     diags.error(loc, "'" + name + "' expects a floating-point tensor of rank " +
                          ranks + ", got " + x.str());
     return false;
@@ -927,8 +928,10 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     if (!channels)
       return Type();
     auto h = window(x.dims[2], kernel->first, stride->first, padding->first);
+    if (!h)
+      return Type();
     auto w = window(x.dims[3], kernel->second, stride->second, padding->second);
-    if (!h || !w)
+    if (!w)
       return Type();
     call.paramPrefix = paramPrefix(call, bindingName);
     double bound =
@@ -951,8 +954,10 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     if (!call.resolved[2])
       stride = k;
     auto h = window(x.dims[2], k->first, stride->first, 0);
+    if (!h)
+      return Type();
     auto w = window(x.dims[3], k->second, stride->second, 0);
-    if (!h || !w)
+    if (!w)
       return Type();
     return Type::tensor(x.elem, {x.dims[0], x.dims[1], *h, *w});
   }
