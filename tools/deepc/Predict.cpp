@@ -6,18 +6,17 @@
 // and --seed.
 //
 //===----------------------------------------------------------------------===//
+#include "tools/deepc/Data.h"
 #include "tools/deepc/Driver.h"
 #include "tools/deepc/Subcommands.h"
 #include "tools/deepc/Weights.h"
 
 #include "codegen/JIT.h"
 #include "codegen/Pipeline.h"
-#include "runtime/Convert.h"
 #include "runtime/DataIO.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 
 namespace cl = llvm::cl;
@@ -112,52 +111,11 @@ int runPredict() {
   if (!spec)
     return fail(spec.takeError());
 
-  // Bind data files to inputs by name.
-  llvm::StringMap<std::string> bindings;
-  for (const std::string &binding : data) {
-    auto [key, path] = llvm::StringRef(binding).split('=');
-    if (key.empty() || path.empty())
-      return fail("--data expects NAME=PATH, got '" + binding + "'");
-    if (!bindings.try_emplace(key, path.str()).second)
-      return fail("input '" + key + "' is bound twice by --data");
-  }
-  std::vector<Tensor> args(spec->args.size());
-  int64_t samples = -1;
-  std::string firstPath;
-  for (size_t i = 0; i < spec->args.size(); ++i) {
-    const ArgSpec &arg = spec->args[i];
-    if (arg.kind != ArgSpec::Input)
-      continue;
-    auto it = bindings.find(arg.name);
-    if (it == bindings.end())
-      return fail("no data for input '" + arg.name + "' of model '" + *name +
-                  "' (use --data " + arg.name + "=PATH)");
-    std::string path = it->second;
-    bindings.erase(it);
-    auto raw = loadData(path);
-    if (!raw)
-      return fail(raw.takeError());
-    std::vector<int64_t> sampleShape(arg.type.shape.begin() + 1,
-                                     arg.type.shape.end());
-    if (llvm::is_contained(sampleShape, -1))
-      return fail("input '" + arg.name + "' has a dynamic dimension besides "
-                  "the batch, which predict does not support yet");
-    auto converted = convertForInput(*raw, path, arg.type.dtype, sampleShape);
-    if (!converted)
-      return fail(converted.takeError());
-    if (samples >= 0 && converted->shape[0] != samples)
-      return fail("'" + path + "' has " +
-                  std::to_string(converted->shape[0]) + " samples but '" +
-                  firstPath + "' has " + std::to_string(samples));
-    samples = converted->shape[0];
-    firstPath = path;
-    args[i] = std::move(*converted);
-  }
-  if (!bindings.empty())
-    return fail("model '" + *name + "' has no input '" +
-                bindings.begin()->first() + "'");
-  if (samples == 0)
-    return fail("'" + firstPath + "' holds no samples");
+  auto bound = bindInputs(*spec, data, "data");
+  if (!bound)
+    return fail(bound.takeError());
+  std::vector<Tensor> args = std::move(bound->args);
+  int64_t samples = bound->samples;
 
   if (llvm::Error err = loadParameters(*spec, weights, seed, args))
     return fail(std::move(err));

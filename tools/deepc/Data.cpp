@@ -1,0 +1,96 @@
+//===- Data.cpp - Binding data files to a function's inputs ---------------===//
+#include "tools/deepc/Data.h"
+
+#include "runtime/Convert.h"
+#include "runtime/DataIO.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace deepc::driver {
+
+llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
+                                     llvm::ArrayRef<std::string> bindings,
+                                     llvm::StringRef flag) {
+  llvm::StringMap<std::string> byName;
+  for (const std::string &binding : bindings) {
+    auto [key, path] = llvm::StringRef(binding).split('=');
+    if (key.empty() || path.empty())
+      return llvm::createStringError(
+          llvm::formatv("--{0} expects NAME=PATH, got '{1}'", flag, binding)
+              .str());
+    if (!byName.try_emplace(key, path.str()).second)
+      return llvm::createStringError(
+          llvm::formatv("input '{0}' is bound twice by --{1}", key, flag)
+              .str());
+  }
+  BoundData data;
+  data.args.resize(spec.args.size());
+  data.paths.resize(spec.args.size());
+  std::string firstPath;
+  for (size_t i = 0; i < spec.args.size(); ++i) {
+    const ArgSpec &arg = spec.args[i];
+    if (arg.kind != Role::Input)
+      continue;
+    auto it = byName.find(arg.name);
+    if (it == byName.end())
+      return llvm::createStringError(
+          llvm::formatv("no data for input '{0}' of '{1}' (use --{2} "
+                        "{0}=PATH)",
+                        arg.name, spec.name, flag)
+              .str());
+    std::string path = it->second;
+    byName.erase(it);
+    auto raw = loadData(path);
+    if (!raw)
+      return raw.takeError();
+    if (arg.type.shape.empty())
+      return llvm::createStringError("input '" + arg.name +
+                                     "' is a scalar; data needs a batch dim");
+    std::vector<int64_t> sampleShape(arg.type.shape.begin() + 1,
+                                     arg.type.shape.end());
+    if (llvm::is_contained(sampleShape, -1))
+      return llvm::createStringError(
+          "input '" + arg.name +
+          "' has a dynamic dimension besides the batch, which is not "
+          "supported yet");
+    auto converted = convertForInput(*raw, path, arg.type.dtype, sampleShape);
+    if (!converted)
+      return converted.takeError();
+    int64_t n = converted->shape[0];
+    if (data.samples >= 0 && n != data.samples)
+      return llvm::createStringError(
+          llvm::formatv("'{0}' has {1} samples but '{2}' has {3}", path, n,
+                        firstPath, data.samples)
+              .str());
+    if (n == 0)
+      return llvm::createStringError("'" + path + "' holds no samples");
+    data.samples = n;
+    firstPath = path;
+    data.args[i] = std::move(*converted);
+    data.paths[i] = path;
+  }
+  if (!byName.empty())
+    return llvm::createStringError(
+        llvm::formatv("--{0}: '{1}' has no input '{2}'", flag, spec.name,
+                      byName.begin()->first())
+            .str());
+  return data;
+}
+
+llvm::Error checkLabels(const Tensor &labels, int64_t classes,
+                        llvm::StringRef path) {
+  for (int64_t i = 0, n = labels.numel(); i < n; ++i) {
+    int64_t v = labels.dtype == DType::I32 ? labels.data<int32_t>()[i]
+                                           : labels.data<int64_t>()[i];
+    if (v < 0 || v >= classes)
+      return llvm::createStringError(
+          llvm::formatv("{0}: label {1} at sample {2} is out of range for "
+                        "{3} classes",
+                        path, v, i, classes)
+              .str());
+  }
+  return llvm::Error::success();
+}
+
+} // namespace deepc::driver

@@ -1,0 +1,36 @@
+//===- Data.h - Binding data files to a function's inputs -------*- C++ -*-===//
+#ifndef DEEPC_TOOLS_DEEPC_DATA_H
+#define DEEPC_TOOLS_DEEPC_DATA_H
+
+#include "codegen/Signature.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace deepc::driver {
+
+/// Data bound to the inputs of a function, one tensor per input argument
+/// (other slots empty), converted to what each input declares.
+struct BoundData {
+  std::vector<Tensor> args;
+  std::vector<std::string> paths; ///< the file of each input slot
+  int64_t samples = -1;           ///< -1 when the function has no inputs
+};
+
+/// Loads the files of `bindings` (`NAME=PATH`, as --data and --val spell
+/// them) into the input slots of `spec`. Every input must be bound, every
+/// binding must name an input, and all files must have as many samples.
+/// `flag` names the option in messages.
+llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
+                                     llvm::ArrayRef<std::string> bindings,
+                                     llvm::StringRef flag);
+
+/// Checks that the labels in `labels` (I32 or I64) lie in [0, classes).
+llvm::Error checkLabels(const Tensor &labels, int64_t classes,
+                        llvm::StringRef path);
+
+} // namespace deepc::driver
+
+#endif // DEEPC_TOOLS_DEEPC_DATA_H
