@@ -26,6 +26,8 @@ static llvm::Expected<TensorSpec> getTensorSpec(mlir::Type type) {
   mlir::Type elt = tensor.getElementType();
   if (elt.isF32())
     spec.dtype = DType::F32;
+  else if (elt.isF64())
+    spec.dtype = DType::F64;
   else if (elt.isBF16())
     spec.dtype = DType::BF16;
   else if (elt.isInteger(32))
