@@ -1,13 +1,18 @@
 //===- ASTPrinter.cpp - `deepc compile --emit=ast` ------------------------===//
 //
-// One node per line, children indented by two spaces:
+// One node per line, children indented by two spaces: the kind, its key
+// fields, `: type` where Sema gave one, and `@line:col`:
 //
 //   Model mlp -> (f32[N, 10]) @1:1
 //     Input x : f32[N, 784] @1:11
 //     Binding fc1 : f32[N, 128] @2:3
-//       Call dense : f32[N, 128] @2:9 params(fc1.weight f32[128, 784], ...)
-//
-// Kind, key fields, `: type` where Sema gave one, `@line:col`.
+//       Call dense : f32[N, 128] @2:9
+//         Name x (input) : f32[N, 784] @2:15
+//         Number 128 : i64 @2:18
+//         Param fc1.weight = uniform(-0.0357, 0.0357) : f32[128, 784] @2:9
+//     ...
+//     Params                      (every parameter, in creation order)
+//       Param fc1.weight = ...
 //
 //===----------------------------------------------------------------------===//
 

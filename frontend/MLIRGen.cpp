@@ -60,6 +60,8 @@ private:
   llvm::StringMap<Value> values;
   /// Bindings whose value could not be emitted (already reported).
   llvm::StringSet<> failed;
+  /// Bindings of literal expressions, emitted where they are used.
+  llvm::StringMap<const Expr *> literals;
 };
 } // namespace
 
@@ -147,6 +149,7 @@ MLIRGen::run(const Program &program, const MLIRGenOptions &options) {
 void MLIRGen::genModel(const ModelDecl &model) {
   values.clear();
   failed.clear();
+  literals.clear();
   llvm::SmallVector<mlir::Type> argTypes, resultTypes;
   llvm::SmallVector<mlir::DictionaryAttr> argAttrs;
   bool ok = true;
@@ -198,6 +201,12 @@ void MLIRGen::genModel(const ModelDecl &model) {
   bool returned = false;
   for (const StmtPtr &stmt : model.body) {
     if (auto *b = llvm::dyn_cast<BindingStmt>(stmt.get())) {
+      // A literal binding (`k = 2`) takes the type of each tensor it meets:
+      // it is emitted at its uses.
+      if (b->value->type.weak) {
+        literals[b->name] = b->value.get();
+        continue;
+      }
       Value v = gen(*b->value);
       if (v)
         values[b->name] = v;
@@ -257,6 +266,8 @@ Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
     const auto &n = llvm::cast<NameExpr>(e);
     if (failed.contains(n.name))
       return nullptr;
+    if (const Expr *literal = literals.lookup(n.name))
+      return gen(*literal, elemHint);
     return values.lookup(n.name);
   }
   case Expr::Kind::Unary: {

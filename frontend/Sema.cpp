@@ -268,7 +268,11 @@ void Sema::checkReturn(ReturnStmt &ret) {
     if (!t.isValid() || body->badResults.count(&declared))
       continue;
     const Type &d = declared.type;
-    bool ok = t.elem == d.elem && t.rank() == d.rank();
+    // A literal takes the declared element type if it can.
+    bool elemOk = t.weak ? (isFloat(t.elem) ? isFloat(d.elem)
+                                            : d.elem != ElemType::Bool)
+                         : t.elem == d.elem;
+    bool ok = elemOk && t.rank() == d.rank();
     for (unsigned i = 0; ok && i < t.rank(); ++i)
       ok = dimsAgree(d.dims[i], t.dims[i]);
     if (!ok)
