@@ -105,27 +105,76 @@ struct TypeSpec {
 enum class Builtin {
   None,
   // elementwise
-  Relu, LeakyRelu, Gelu, Tanh, Sigmoid, Exp, Log, Sqrt, Rsqrt, Abs, Neg, Pow,
-  Max, Min, Where,
+  Relu,
+  LeakyRelu,
+  Gelu,
+  Tanh,
+  Sigmoid,
+  Exp,
+  Log,
+  Sqrt,
+  Rsqrt,
+  Abs,
+  Neg,
+  Pow,
+  Max,
+  Min,
+  Where,
   // reductions and normalizations along an axis
-  Sum, Mean, Argmax, Softmax, LogSoftmax,
+  Sum,
+  Mean,
+  Argmax,
+  Softmax,
+  LogSoftmax,
   // shape
-  Reshape, Flatten, Transpose, Concat,
+  Reshape,
+  Flatten,
+  Transpose,
+  Concat,
   // layers
-  Dense, Conv2d, MaxPool2d, AvgPool2d, BatchNorm, LayerNorm, Dropout,
+  Dense,
+  Conv2d,
+  MaxPool2d,
+  AvgPool2d,
+  BatchNorm,
+  LayerNorm,
+  Dropout,
   Embedding,
   // losses and penalties
-  CrossEntropy, Mse, BceWithLogits, L1, L2,
+  CrossEntropy,
+  Mse,
+  BceWithLogits,
+  L1,
+  L2,
   // optimizers and schedules
-  Sgd, Adam, AdamW, Constant, Step, Cosine,
+  Sgd,
+  Adam,
+  AdamW,
+  Constant,
+  Step,
+  Cosine,
   // initializers
-  Zeros, Ones, Normal, Uniform, GlorotUniform, HeNormal,
+  Zeros,
+  Ones,
+  Normal,
+  Uniform,
+  GlorotUniform,
+  HeNormal,
 };
 
 class Expr {
 public:
-  enum class Kind { Number, Bool, Name, Unary, Binary, Call, List, Tuple,
-                    Index };
+  enum class Kind {
+    Number,
+    Bool,
+    Name,
+    Unary,
+    Binary,
+    Call,
+    List,
+    Tuple,
+    Index
+  };
   Expr(Kind kind, llvm::SMRange range) : kind(kind), range(range) {}
   virtual ~Expr() = default;
   Kind getKind() const { return kind; }
@@ -322,8 +371,7 @@ public:
 /// `param name: type = init`.
 class ParamStmt : public Stmt {
 public:
-  ParamStmt(llvm::SMRange r, llvm::StringRef name, TypeSpec type,
-            ExprPtr init)
+  ParamStmt(llvm::SMRange r, llvm::StringRef name, TypeSpec type, ExprPtr init)
       : Stmt(Kind::Param, r), name(name.str()), type(std::move(type)),
         init(std::move(init)) {}
   std::string name;

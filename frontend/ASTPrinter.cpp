@@ -54,8 +54,7 @@ struct Indent {
 };
 } // namespace
 
-void ASTPrinter::line(llvm::StringRef text, const Type *type,
-                      llvm::SMLoc loc) {
+void ASTPrinter::line(llvm::StringRef text, const Type *type, llvm::SMLoc loc) {
   os.indent(indent) << text;
   if (type && type->isValid())
     os << " : " << type->str();

@@ -22,8 +22,7 @@ constexpr BuiltinParam kReduce[] = {
     {"x", true, true}, {"axis", false, false}, {"keepdims", false, false}};
 constexpr BuiltinParam kSoftmax[] = {{"x", true, true}, {"axis", false, true}};
 constexpr BuiltinParam kReshape[] = {{"x", true, true}, {"shape", true, true}};
-constexpr BuiltinParam kTranspose[] = {{"x", true, true},
-                                       {"perm", true, true}};
+constexpr BuiltinParam kTranspose[] = {{"x", true, true}, {"perm", true, true}};
 constexpr BuiltinParam kConcat[] = {{"axis", false, false}};
 constexpr BuiltinParam kDense[] = {
     {"x", true, true}, {"units", true, true}, {"bias", false, false}};
@@ -58,8 +57,7 @@ constexpr BuiltinParam kAdamW[] = {{"lr", true, true},
                                    {"beta2", false, false},
                                    {"eps", false, false},
                                    {"weight_decay", false, false}};
-constexpr BuiltinParam kStep[] = {{"every", true, true},
-                                  {"gamma", true, true}};
+constexpr BuiltinParam kStep[] = {{"every", true, true}, {"gamma", true, true}};
 constexpr BuiltinParam kCosine[] = {{"warmup", false, false}};
 constexpr BuiltinParam kNormal[] = {{"mean", true, true}, {"std", true, true}};
 constexpr BuiltinParam kUniform[] = {{"lo", true, true}, {"hi", true, true}};

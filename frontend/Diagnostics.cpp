@@ -34,7 +34,8 @@ void Diagnostics::print(llvm::SMLoc loc, llvm::SourceMgr::DiagKind kind,
     if (!printable(c))
       c = '?';
   auto [lineNo, col] = sm.getLineAndColumn(loc, id);
-  llvm::SMDiagnostic diag(sm, loc, sm.getMemoryBuffer(id)->getBufferIdentifier(),
-                          lineNo, col - 1, kind, msg.str(), shown, {});
+  llvm::SMDiagnostic diag(sm, loc,
+                          sm.getMemoryBuffer(id)->getBufferIdentifier(), lineNo,
+                          col - 1, kind, msg.str(), shown, {});
   sm.PrintMessage(llvm::errs(), diag);
 }

@@ -84,8 +84,8 @@ static bool isIdentChar(char c) { return isIdentStart(c) || isDigit(c); }
 
 /// Characters that can start a token or are skipped between tokens.
 static bool isKnownChar(char c) {
-  return isIdentChar(c) || llvm::StringRef(" \t\r\n\f\v#()[]{},:=+-*/@<>!.")
-                               .contains(c);
+  return isIdentChar(c) ||
+         llvm::StringRef(" \t\r\n\f\v#()[]{},:=+-*/@<>!.").contains(c);
 }
 
 Token Lexer::make(Token::Kind kind, const char *start, bool startsLine) {

@@ -105,8 +105,7 @@ Value MLIRGen::constant(double value, mlir::Type elem, mlir::Location l) {
   if (auto f = llvm::dyn_cast<mlir::FloatType>(elem)) {
     llvm::APFloat v(value);
     bool lost;
-    v.convert(f.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven,
-              &lost);
+    v.convert(f.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
     attr = mlir::DenseElementsAttr::get(type, v);
   } else {
     unsigned width = elem.getIntOrFloatBitWidth();
@@ -114,11 +113,12 @@ Value MLIRGen::constant(double value, mlir::Type elem, mlir::Location l) {
         type, llvm::APInt(width, static_cast<int64_t>(value), /*isSigned=*/true,
                           /*implicitTrunc=*/true));
   }
-  return nn::ConstantOp::create(builder, l, llvm::cast<mlir::ElementsAttr>(attr));
+  return nn::ConstantOp::create(builder, l,
+                                llvm::cast<mlir::ElementsAttr>(attr));
 }
 
-mlir::OwningOpRef<mlir::ModuleOp>
-MLIRGen::run(const Program &program, const MLIRGenOptions &options) {
+mlir::OwningOpRef<mlir::ModuleOp> MLIRGen::run(const Program &program,
+                                               const MLIRGenOptions &options) {
   ctx.getOrLoadDialect<nn::NNDialect>();
   ctx.getOrLoadDialect<mlir::func::FuncDialect>();
   fileName = builder.getStringAttr(program.fileName);
@@ -128,8 +128,8 @@ MLIRGen::run(const Program &program, const MLIRGenOptions &options) {
 
   for (const std::string &name : options.models)
     if (!program.findModel(name))
-      diags.error(llvm::SMLoc(), "no model named '" + name + "' in " +
-                                     program.fileName);
+      diags.error(llvm::SMLoc(),
+                  "no model named '" + name + "' in " + program.fileName);
   for (const auto &model : program.models) {
     if (!options.models.empty() &&
         !llvm::is_contained(options.models, model->name))
@@ -157,8 +157,8 @@ void MLIRGen::genModel(const ModelDecl &model) {
     auto t = tensorType(in.type.type, in.range.Start);
     ok &= bool(t);
     argTypes.push_back(t);
-    argAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-        "nn.input", builder.getStringAttr(in.name))));
+    argAttrs.push_back(builder.getDictionaryAttr(
+        builder.getNamedAttr("nn.input", builder.getStringAttr(in.name))));
   }
   for (const ParamInfo &p : model.params) {
     auto t = tensorType(p.type, p.loc);
@@ -224,8 +224,8 @@ void MLIRGen::genModel(const ModelDecl &model) {
         }
       llvm::SmallVector<Value> results;
       for (auto [e, type] : llvm::zip(exprs, resultTypes)) {
-        Value v = gen(*e, llvm::cast<mlir::RankedTensorType>(type)
-                              .getElementType());
+        Value v =
+            gen(*e, llvm::cast<mlir::RankedTensorType>(type).getElementType());
         if (!v)
           return;
         // Sema proved the shapes compatible; make the static facts agree.
@@ -257,8 +257,8 @@ Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
     llvm_unreachable("handled above");
   case Expr::Kind::Bool: {
     auto type = mlir::RankedTensorType::get({}, builder.getI1Type());
-    auto attr = mlir::DenseElementsAttr::get(
-        type, llvm::cast<BoolExpr>(e).value);
+    auto attr =
+        mlir::DenseElementsAttr::get(type, llvm::cast<BoolExpr>(e).value);
     return nn::ConstantOp::create(builder, l,
                                   llvm::cast<mlir::ElementsAttr>(attr));
   }
@@ -298,7 +298,8 @@ Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
 
 Value MLIRGen::genBinary(const BinaryExpr &e, mlir::Type elemHint) {
   if (e.op >= BinaryOp::Lt)
-    return unsupported(e.getLoc(), "comparison '" + binaryOpSpelling(e.op) + "'");
+    return unsupported(e.getLoc(),
+                       "comparison '" + binaryOpSpelling(e.op) + "'");
   // Emit the typed side first so that a literal on the other side takes its
   // element type.
   Value lhs, rhs;
@@ -417,10 +418,9 @@ Value MLIRGen::genCall(const CallExpr &call) {
       return nullptr;
     int64_t rank = llvm::cast<mlir::RankedTensorType>(x.getType()).getRank();
     llvm::SmallVector<int64_t, 4> axes(call.axes.begin(), call.axes.end());
-    bool hasAxis = args[call.builtin == Builtin::Max ||
-                                call.builtin == Builtin::Min
-                            ? 2
-                            : 1];
+    bool hasAxis =
+        args[call.builtin == Builtin::Max || call.builtin == Builtin::Min ? 2
+                                                                          : 1];
     if (!hasAxis)
       for (int64_t i = 0; i < rank; ++i)
         axes.push_back(i);
@@ -481,8 +481,8 @@ Value MLIRGen::genCall(const CallExpr &call) {
     if (!x)
       return nullptr;
     Value w = values.lookup(call.params[0].name);
-    Value b = call.params.size() > 1 ? values.lookup(call.params[1].name)
-                                     : Value();
+    Value b =
+        call.params.size() > 1 ? values.lookup(call.params[1].name) : Value();
     return nn::DenseOp::create(builder, l, x, w, b);
   }
   default:

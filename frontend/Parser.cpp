@@ -102,7 +102,8 @@ void Parser::errorAtToken(const llvm::Twine &expected) {
     diags.error(tok.getLoc(), "invalid character '" + shown + "'");
     return;
   }
-  diags.error(tok.getLoc(), "expected " + expected + ", found " + describe(tok));
+  diags.error(tok.getLoc(),
+              "expected " + expected + ", found " + describe(tok));
 }
 
 bool Parser::expect(Token::Kind kind, llvm::StringRef context) {
@@ -117,8 +118,8 @@ bool Parser::expect(Token::Kind kind, llvm::StringRef context) {
 
 static bool startsStatement(const Token &t) {
   return t.is(Token::Identifier) || t.is(Token::KwParam) ||
-         t.is(Token::KwReturn) || t.is(Token::RBrace) ||
-         t.is(Token::KwModel) || t.is(Token::KwTrain);
+         t.is(Token::KwReturn) || t.is(Token::RBrace) || t.is(Token::KwModel) ||
+         t.is(Token::KwTrain);
 }
 
 void Parser::skipToStatement() {
@@ -129,8 +130,8 @@ void Parser::skipToStatement() {
 }
 
 void Parser::skipToDeclaration() {
-  while (!tok.is(Token::Eof) &&
-         !(tok.startsLine && (tok.is(Token::KwModel) || tok.is(Token::KwTrain))))
+  while (!tok.is(Token::Eof) && !(tok.startsLine && (tok.is(Token::KwModel) ||
+                                                     tok.is(Token::KwTrain))))
     consume();
 }
 
@@ -397,7 +398,8 @@ StmtPtr Parser::parseStatement() {
 
 ExprPtr Parser::makeBinary(SMRange opRange, BinaryOp op, ExprPtr lhs,
                            ExprPtr rhs) {
-  unsigned d = std::max(treeDepth.lookup(lhs.get()), treeDepth.lookup(rhs.get())) + 1;
+  unsigned d =
+      std::max(treeDepth.lookup(lhs.get()), treeDepth.lookup(rhs.get())) + 1;
   if (d > kMaxTreeDepth) {
     failed = true;
     diags.error(opRange.Start, "expression is nested too deeply (more than " +
@@ -405,8 +407,8 @@ ExprPtr Parser::makeBinary(SMRange opRange, BinaryOp op, ExprPtr lhs,
                                    " operators deep)");
     return nullptr;
   }
-  auto e = std::make_unique<BinaryExpr>(opRange, op, std::move(lhs),
-                                        std::move(rhs));
+  auto e =
+      std::make_unique<BinaryExpr>(opRange, op, std::move(lhs), std::move(rhs));
   treeDepth[e.get()] = d;
   return e;
 }
@@ -469,8 +471,8 @@ ExprPtr Parser::parseAdditive() {
 
 ExprPtr Parser::parseMultiplicative() {
   ExprPtr lhs = parseUnary();
-  while (lhs && (tok.is(Token::Star) || tok.is(Token::Slash) ||
-                 tok.is(Token::At))) {
+  while (lhs &&
+         (tok.is(Token::Star) || tok.is(Token::Slash) || tok.is(Token::At))) {
     BinaryOp op = tok.is(Token::Star)    ? BinaryOp::Mul
                   : tok.is(Token::Slash) ? BinaryOp::Div
                                          : BinaryOp::MatMul;
@@ -510,7 +512,8 @@ ExprPtr Parser::parsePostfix() {
     SMLoc start = tok.getLoc();
     consume();
     unsigned d = treeDepth.lookup(e.get());
-    auto index = std::make_unique<IndexExpr>(SMRange(start, start), std::move(e));
+    auto index =
+        std::make_unique<IndexExpr>(SMRange(start, start), std::move(e));
     do {
       Subscript sub;
       if (!parseSubscript(sub))
@@ -522,8 +525,8 @@ ExprPtr Parser::parsePostfix() {
     } while (consumeIf(Token::Comma));
     if (!expect(Token::RBracket, "after the subscripts"))
       return nullptr;
-    auto done = std::make_unique<IndexExpr>(rangeFrom(start),
-                                            std::move(index->base));
+    auto done =
+        std::make_unique<IndexExpr>(rangeFrom(start), std::move(index->base));
     done->subscripts = std::move(index->subscripts);
     treeDepth[done.get()] = d + 1;
     e = std::move(done);
@@ -612,8 +615,8 @@ ExprPtr Parser::parseNumber() {
     int64_t v;
     if (s.getAsInteger(10, v)) {
       failed = true;
-      diags.error(t.getLoc(), "integer '" + s.take_front(32) +
-                                  "' does not fit in 64 bits");
+      diags.error(t.getLoc(),
+                  "integer '" + s.take_front(32) + "' does not fit in 64 bits");
       return nullptr;
     }
     return std::make_unique<NumberExpr>(t.getRange(), true, v,
@@ -626,8 +629,8 @@ ExprPtr Parser::parseNumber() {
     if (!status)
       llvm::consumeError(status.takeError());
     failed = true;
-    diags.error(t.getLoc(), "number '" + s.take_front(32) +
-                                "' is out of range for f32");
+    diags.error(t.getLoc(),
+                "number '" + s.take_front(32) + "' is out of range for f32");
     return nullptr;
   }
   return std::make_unique<NumberExpr>(t.getRange(), false, 0,
@@ -672,8 +675,8 @@ ExprPtr Parser::parseCall(Token name) {
   }
   if (!expect(Token::RParen, "after the arguments"))
     return nullptr;
-  auto done = std::make_unique<CallExpr>(rangeFrom(name.getLoc()),
-                                         call->callee, call->calleeRange);
+  auto done = std::make_unique<CallExpr>(rangeFrom(name.getLoc()), call->callee,
+                                         call->calleeRange);
   done->args = std::move(call->args);
   done->keywords = std::move(call->keywords);
   treeDepth[done.get()] = d + 1;

@@ -26,8 +26,7 @@ public:
   static constexpr unsigned kMaxDepth = 256;
   static constexpr unsigned kMaxTreeDepth = 1024;
 
-  Parser(Diagnostics &diags, llvm::StringRef buffer,
-         llvm::StringRef fileName);
+  Parser(Diagnostics &diags, llvm::StringRef buffer, llvm::StringRef fileName);
 
   /// Parses the whole buffer; returns null if there was a syntax error.
   std::unique_ptr<ast::Program> parseProgram();

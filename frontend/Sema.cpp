@@ -131,7 +131,8 @@ void Sema::checkModel(ModelDecl &model) {
                         t.str());
         t = Type();
       }
-      bind(b->name, b->getLoc(), Symbol{NameExpr::Ref::Binding, t, b->getLoc()});
+      bind(b->name, b->getLoc(),
+           Symbol{NameExpr::Ref::Binding, t, b->getLoc()});
     } else if (auto *p = llvm::dyn_cast<ParamStmt>(stmt.get())) {
       checkParam(*p);
     } else if (auto *r = llvm::dyn_cast<ReturnStmt>(stmt.get())) {
@@ -160,9 +161,9 @@ void Sema::checkParam(ParamStmt &param) {
                       "' must be a constant, but '" + dim.name +
                       "' is an input dimension known only at run time");
     else
-      diags.error(param.type.dimLocs[i],
-                  "unknown dimension '" + dim.name + "' in parameter '" +
-                      param.name + "'");
+      diags.error(param.type.dimLocs[i], "unknown dimension '" + dim.name +
+                                             "' in parameter '" + param.name +
+                                             "'");
   }
 
   ParamInfo info;
@@ -269,9 +270,9 @@ void Sema::checkReturn(ReturnStmt &ret) {
       continue;
     const Type &d = declared.type;
     // A literal takes the declared element type if it can.
-    bool elemOk = t.weak ? (isFloat(t.elem) ? isFloat(d.elem)
-                                            : d.elem != ElemType::Bool)
-                         : t.elem == d.elem;
+    bool elemOk =
+        t.weak ? (isFloat(t.elem) ? isFloat(d.elem) : d.elem != ElemType::Bool)
+               : t.elem == d.elem;
     bool ok = elemOk && t.rank() == d.rank();
     for (unsigned i = 0; ok && i < t.rank(); ++i)
       ok = dimsAgree(d.dims[i], t.dims[i]);
@@ -308,8 +309,8 @@ void Sema::checkTrain(TrainDecl &train) {
   }
   for (StringRef key : {"loss", "optimizer"})
     if (!seen.count(key))
-      diags.error(train.nameRange.Start, "train block '" + train.name +
-                                             "' has no '" + key + "'");
+      diags.error(train.nameRange.Start,
+                  "train block '" + train.name + "' has no '" + key + "'");
   body = saved;
 }
 
@@ -379,8 +380,7 @@ void Sema::checkSetting(TrainDecl &train, BindingStmt &setting) {
     return;
   }
   diags.error(setting.getLoc(),
-              "unknown setting '" + key +
-                  "' in train block '" + train.name +
+              "unknown setting '" + key + "' in train block '" + train.name +
                   "' (expected: loss, optimizer, batch, epochs, clip_norm, "
                   "seed, schedule)");
 }
@@ -401,8 +401,8 @@ Type Sema::checkExpr(Expr &e, StringRef bindingName) {
   } else if (auto *u = llvm::dyn_cast<UnaryExpr>(&e)) {
     t = checkTensor(*u->operand, "unary '-'");
     if (t.isValid() && t.elem == ElemType::Bool) {
-      diags.error(e.getLoc(), "unary '-' expects a numeric operand, got " +
-                                  t.str());
+      diags.error(e.getLoc(),
+                  "unary '-' expects a numeric operand, got " + t.str());
       t = Type();
     }
   } else if (auto *b = llvm::dyn_cast<BinaryExpr>(&e)) {
@@ -550,8 +550,7 @@ Type Sema::binaryRule(BinaryExpr &e, const Type &l, const Type &r) {
     const Dim &k1 = l.dims[l.rank() - 1], &k2 = r.dims[r.rank() - 2];
     if (k1 != k2 && !k1.isUnknown() && !k2.isUnknown()) {
       diags.error(e.getLoc(), "shape mismatch in '@': " + l.str() + " and " +
-                                  r.str() +
-                                  " (the inner dimensions differ)");
+                                  r.str() + " (the inner dimensions differ)");
       return Type();
     }
     Type lb = l, rb = r;
@@ -612,9 +611,9 @@ Type Sema::checkIndex(IndexExpr &e) {
       int64_t k = **v;
       if (d.isStatic()) {
         if (k < -d.size || k >= d.size) {
-          diags.error(sub.range.Start,
-                      "index " + Twine(k) + " is out of range for dimension " +
-                          Twine(i) + " of " + base.str());
+          diags.error(sub.range.Start, "index " + Twine(k) +
+                                           " is out of range for dimension " +
+                                           Twine(i) + " of " + base.str());
           return Type();
         }
         k = k < 0 ? k + d.size : k;
@@ -645,8 +644,8 @@ Type Sema::checkIndex(IndexExpr &e) {
     slice.begin = lo->has_value() ? clamp(**lo) : 0;
     slice.end = hi->has_value() ? clamp(**hi) : d.size;
     if (slice.end <= slice.begin) {
-      diags.error(sub.range.Start, "empty slice of dimension " + Twine(i) +
-                                       " of " + base.str());
+      diags.error(sub.range.Start,
+                  "empty slice of dimension " + Twine(i) + " of " + base.str());
       return Type();
     }
     e.slices.push_back(slice);

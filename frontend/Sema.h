@@ -60,24 +60,23 @@ private:
   ast::Type checkExpr(ast::Expr &e, llvm::StringRef bindingName = {});
   ast::Type checkName(ast::NameExpr &e);
   ast::Type checkBinary(ast::BinaryExpr &e);
-  LLVM_ATTRIBUTE_NOINLINE ast::Type binaryRule(ast::BinaryExpr &e,
-                                               const ast::Type &l,
-                                               const ast::Type &r);
+  LLVM_ATTRIBUTE_NOINLINE ast::Type
+  binaryRule(ast::BinaryExpr &e, const ast::Type &l, const ast::Type &r);
   LLVM_ATTRIBUTE_NOINLINE void notATensor(ast::Expr &e, llvm::StringRef what);
   ast::Type checkIndex(ast::IndexExpr &e);
   /// A tensor operand of `what`, or an invalid type after an error.
   ast::Type checkTensor(ast::Expr &e, llvm::StringRef what);
   /// Element type of `a op b`, or nullopt after an error.
-  std::optional<ast::ElemType> unifyElem(const ast::Type &a,
-                                         const ast::Type &b,
-                                         llvm::StringRef what,
-                                         llvm::SMLoc loc);
+  std::optional<ast::ElemType> unifyElem(const ast::Type &a, const ast::Type &b,
+                                         llvm::StringRef what, llvm::SMLoc loc);
   /// NumPy broadcasting of `a` and `b`, or nullopt after an error.
-  std::optional<llvm::SmallVector<ast::Dim, 4>>
-  broadcast(const ast::Type &a, const ast::Type &b, llvm::StringRef what,
-            llvm::SMLoc loc);
+  std::optional<llvm::SmallVector<ast::Dim, 4>> broadcast(const ast::Type &a,
+                                                          const ast::Type &b,
+                                                          llvm::StringRef what,
+                                                          llvm::SMLoc loc);
 
-  // SemaCalls.cpp: calls of built-ins and models.
+  // SemaCalls.cpp: calls of built-ins and models; SemaLayers.cpp: layers,
+  // losses and penalties.
   ast::Type checkCall(ast::CallExpr &call, llvm::StringRef bindingName,
                       BuiltinCategory allowed = BuiltinCategory::Function);
   ast::Type checkModelCall(ast::CallExpr &call, llvm::StringRef bindingName);
@@ -96,11 +95,10 @@ private:
                                 std::optional<int64_t> dflt = std::nullopt);
   std::optional<double> numberArg(ast::CallExpr &call, unsigned index,
                                   std::optional<double> dflt = std::nullopt);
-  std::optional<bool> boolArg(ast::CallExpr &call, unsigned index,
-                              bool dflt);
+  std::optional<bool> boolArg(ast::CallExpr &call, unsigned index, bool dflt);
   /// An int or a tuple/list of ints (axes, kernel sizes).
-  std::optional<llvm::SmallVector<int64_t, 4>>
-  intListArg(ast::CallExpr &call, unsigned index);
+  std::optional<llvm::SmallVector<int64_t, 4>> intListArg(ast::CallExpr &call,
+                                                          unsigned index);
   /// Normalizes `axis` against `rank`; reports if it is out of range.
   std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank,
                                        llvm::SMLoc loc, llvm::StringRef what);
@@ -111,6 +109,11 @@ private:
   llvm::DenseMap<const ast::ModelDecl *, ModelState> modelState;
   Body *body = nullptr;
 };
+
+/// The name of argument `index` of a built-in call, for messages.
+std::string argName(const ast::CallExpr &call, unsigned index);
+/// Whether the dimension `a` may equal `b` (equal, or one is `?`).
+bool mayEqual(const ast::Dim &a, const ast::Dim &b);
 
 /// Constant integer / number / bool value of a literal (with unary minus).
 std::optional<int64_t> constInt(const ast::Expr *e);

@@ -1,8 +1,9 @@
 //===- SemaCalls.cpp - Calls of built-ins and models ----------------------===//
 //
 // Argument matching against the table in Builtins.cpp, then the type and
-// shape rule of each built-in, and the parameters that layer and model calls
-// create (`<binding>.<param>`, else `<layer>_<k>.<param>`).
+// shape rule of each built-in, and the parameters that model calls create
+// (`<binding>.<param>`, else `<model>_<k>.<param>`). Layers and losses are
+// in SemaLayers.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,7 +52,8 @@ bool Sema::resolveArgs(CallExpr &call, const BuiltinInfo &info) {
       tensors.pop_back();
     }
     if (tensors.empty()) {
-      diags.error(loc, "'" + Twine(info.name) + "' expects at least one tensor");
+      diags.error(loc,
+                  "'" + Twine(info.name) + "' expects at least one tensor");
       return false;
     }
     call.resolved = tensors;
@@ -65,11 +67,10 @@ bool Sema::resolveArgs(CallExpr &call, const BuiltinInfo &info) {
     maxPos += p.positional;
   }
   auto arityError = [&](size_t got) {
-    std::string expected =
-        minPos == maxPos
-            ? plural(maxPos, "positional argument")
-            : std::to_string(minPos) + " to " +
-                  plural(maxPos, "positional argument");
+    std::string expected = minPos == maxPos
+                               ? plural(maxPos, "positional argument")
+                               : std::to_string(minPos) + " to " +
+                                     plural(maxPos, "positional argument");
     diags.error(loc, "'" + Twine(info.name) + "' expects " + expected +
                          ", got " + Twine(got));
   };
@@ -81,9 +82,8 @@ bool Sema::resolveArgs(CallExpr &call, const BuiltinInfo &info) {
   for (auto [i, a] : llvm::enumerate(call.args))
     call.resolved[i] = a.get();
   for (KeywordArg &kw : call.keywords) {
-    auto it = llvm::find_if(info.params, [&](const BuiltinParam &p) {
-      return kw.name == p.name;
-    });
+    auto it = llvm::find_if(
+        info.params, [&](const BuiltinParam &p) { return kw.name == p.name; });
     if (it == info.params.end()) {
       // List the optional keywords, or every parameter if there are none.
       bool anyOptional = llvm::any_of(
@@ -126,7 +126,7 @@ SMLoc Sema::argLoc(CallExpr &call, unsigned index) {
 }
 
 /// The name of argument `index` of `call`, for messages.
-static std::string argName(CallExpr &call, unsigned index) {
+std::string deepc::argName(const CallExpr &call, unsigned index) {
   const BuiltinInfo &info = getBuiltinInfo(call.builtin);
   if (info.variadic)
     return "axis";
@@ -179,8 +179,8 @@ std::optional<bool> Sema::boolArg(CallExpr &call, unsigned index, bool dflt) {
   return b->value;
 }
 
-std::optional<llvm::SmallVector<int64_t, 4>>
-Sema::intListArg(CallExpr &call, unsigned index) {
+std::optional<llvm::SmallVector<int64_t, 4>> Sema::intListArg(CallExpr &call,
+                                                              unsigned index) {
   Expr *e = call.resolved[index];
   llvm::SmallVector<int64_t, 4> values;
   auto bad = [&] {
@@ -232,8 +232,8 @@ Type Sema::checkCall(CallExpr &call, StringRef bindingName,
   const BuiltinInfo *info = lookupBuiltin(call.callee);
   if (!info) {
     if (body->scope.count(call.callee))
-      diags.error(call.getLoc(), "'" + call.callee +
-                                     "' is a value, not a function or model");
+      diags.error(call.getLoc(),
+                  "'" + call.callee + "' is a value, not a function or model");
     else
       diags.error(call.getLoc(), "unknown function '" + call.callee + "'");
     return Type();
@@ -257,11 +257,10 @@ Type Sema::checkCall(CallExpr &call, StringRef bindingName,
     }
     if (!resolveArgs(call, *info) || !checkSettingArgs(call))
       return Type();
-    return Type::of(info->category == BuiltinCategory::Optimizer
-                        ? ValueKind::Optimizer
-                    : info->category == BuiltinCategory::Schedule
-                        ? ValueKind::Schedule
-                        : ValueKind::Init);
+    return Type::of(
+        info->category == BuiltinCategory::Optimizer  ? ValueKind::Optimizer
+        : info->category == BuiltinCategory::Schedule ? ValueKind::Schedule
+                                                      : ValueKind::Init);
   case BuiltinCategory::Layer:
     if (!body->model) {
       diags.error(call.getLoc(), "'" + call.callee +
@@ -292,10 +291,9 @@ bool Sema::checkSettingArgs(CallExpr &call) {
     if (name == "every" || name == "warmup") {
       std::optional<int64_t> v = intArg(call, i);
       if (v && *v < (name == "every" ? 1 : 0)) {
-        diags.error(e->getLoc(), "'" + name + "' of '" + call.callee +
-                                     "' must be " +
-                                     (name == "every" ? "positive"
-                                                      : "non-negative"));
+        diags.error(e->getLoc(),
+                    "'" + name + "' of '" + call.callee + "' must be " +
+                        (name == "every" ? "positive" : "non-negative"));
         ok = false;
       }
       ok &= v.has_value();
@@ -307,8 +305,9 @@ bool Sema::checkSettingArgs(CallExpr &call) {
       continue;
     }
     bool positive = name == "lr" || name == "std" || name == "eps";
-    if (positive ? !(*v > 0) : !(*v >= 0) && name != "mean" && name != "lo" &&
-                                   name != "hi") {
+    if (positive
+            ? !(*v > 0)
+            : !(*v >= 0) && name != "mean" && name != "lo" && name != "hi") {
       diags.error(e->getLoc(), "'" + name + "' of '" + call.callee +
                                    "' must be " +
                                    (positive ? "positive" : "non-negative"));
@@ -336,8 +335,7 @@ Type Sema::checkModelCall(CallExpr &call, StringRef bindingName) {
     if (m->name == call.callee)
       callee = m.get();
   call.model = callee;
-  if (body->model == callee ||
-      modelState[callee] == ModelState::InProgress) {
+  if (body->model == callee || modelState[callee] == ModelState::InProgress) {
     diags.error(call.getLoc(), "model '" + callee->name +
                                    "' calls itself; recursion is not allowed");
     return Type();
@@ -417,8 +415,7 @@ Type Sema::checkModelCall(CallExpr &call, StringRef bindingName) {
 // Built-ins
 //===----------------------------------------------------------------------===//
 
-/// Whether the dimension `a` may equal `b`.
-static bool mayEqual(const Dim &a, const Dim &b) {
+bool deepc::mayEqual(const Dim &a, const Dim &b) {
   return a == b || a.isUnknown() || b.isUnknown();
 }
 
@@ -471,8 +468,8 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
   case Builtin::Neg: {
     Type x = tensorArg(0);
     if (x.isValid() && x.elem == ElemType::Bool) {
-      diags.error(loc, "'" + name + "' expects a numeric tensor, got " +
-                           x.str());
+      diags.error(loc,
+                  "'" + name + "' expects a numeric tensor, got " + x.str());
       return Type();
     }
     return x;
@@ -586,14 +583,13 @@ Type Sema::checkReduction(CallExpr &call, const Type &x) {
     }
     reduced.assign(x.rank(), false);
     for (int64_t a : *axes) {
-      auto n = normalizeAxis(a, x.rank(), argLoc(call, axisIndex),
-                             call.callee);
+      auto n = normalizeAxis(a, x.rank(), argLoc(call, axisIndex), call.callee);
       if (!n)
         return Type();
       if (reduced[*n]) {
-        diags.error(argLoc(call, axisIndex),
-                    "axis " + Twine(a) + " appears twice in '" + call.callee +
-                        "'");
+        diags.error(argLoc(call, axisIndex), "axis " + Twine(a) +
+                                                 " appears twice in '" +
+                                                 call.callee + "'");
         return Type();
       }
       reduced[*n] = true;
@@ -601,11 +597,11 @@ Type Sema::checkReduction(CallExpr &call, const Type &x) {
   }
   if (x.elem == ElemType::Bool ||
       (call.builtin == Builtin::Mean && !isFloat(x.elem))) {
-    diags.error(call.getLoc(), "'" + call.callee + "' expects a " +
-                                   (call.builtin == Builtin::Mean
-                                        ? "floating-point"
-                                        : "numeric") +
-                                   " tensor, got " + x.str());
+    diags.error(
+        call.getLoc(),
+        "'" + call.callee + "' expects a " +
+            (call.builtin == Builtin::Mean ? "floating-point" : "numeric") +
+            " tensor, got " + x.str());
     return Type();
   }
   call.keepdims = *keepdims;
@@ -613,8 +609,8 @@ Type Sema::checkReduction(CallExpr &call, const Type &x) {
     for (int64_t i = 0; i < x.rank(); ++i)
       if (reduced[i])
         call.axes.push_back(i);
-  Type t = Type::tensor(call.builtin == Builtin::Argmax ? ElemType::I64
-                                                        : x.elem);
+  Type t =
+      Type::tensor(call.builtin == Builtin::Argmax ? ElemType::I64 : x.elem);
   for (int64_t i = 0; i < x.rank(); ++i) {
     if (!reduced[i])
       t.dims.push_back(x.dims[i]);
@@ -810,249 +806,4 @@ Type Sema::checkShapeOp(CallExpr &call, const Type &x) {
   default:
     llvm_unreachable("not a shape op");
   }
-}
-
-Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
-  SMLoc loc = call.getLoc();
-  StringRef name = call.callee;
-  auto requireStatic = [&](int64_t dim, StringRef role) -> std::optional<int64_t> {
-    const Dim &d = x.dims[dim];
-    if (d.isStatic())
-      return d.size;
-    diags.error(loc, "'" + name + "' needs a static " + role + " dimension, " +
-                         "but it is " +
-                         (d.isNamed() ? "'" + d.name + "'" : std::string("?")) +
-                         " in " + x.str() + ", known only at run time");
-    return std::nullopt;
-  };
-  auto requireRank = [&](int64_t lo, int64_t hi) {
-    if (x.rank() >= lo && x.rank() <= hi && (isFloat(x.elem) ||
-                                             call.builtin == Builtin::Embedding))
-      return true;
-    std::string ranks = lo == hi    ? std::to_string(lo)
-                        : hi > 8    ? std::to_string(lo) + " or more"
-                                    : std::to_string(lo) + " to " +
-                                       std::to_string(hi);
-    diags.error(loc, "'" + name + "' expects a floating-point tensor of rank " +
-                         ranks + ", got " + x.str());
-    return false;
-  };
-  auto positive = [&](unsigned i, std::optional<int64_t> dflt =
-                                      std::nullopt) -> std::optional<int64_t> {
-    std::optional<int64_t> v = intArg(call, i, dflt);
-    if (v && *v <= 0) {
-      diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
-                                       "' must be positive");
-      return std::nullopt;
-    }
-    return v;
-  };
-  /// An int or a pair of ints (kernel, stride, padding), each >= `min`.
-  auto pair = [&](unsigned i, int64_t dflt,
-                  int64_t min) -> std::optional<std::pair<int64_t, int64_t>> {
-    if (!call.resolved[i])
-      return std::make_pair(dflt, dflt);
-    auto v = intListArg(call, i);
-    if (!v)
-      return std::nullopt;
-    if (v->size() != 1 && v->size() != 2) {
-      diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
-                                       "' must be an integer or a pair");
-      return std::nullopt;
-    }
-    std::pair<int64_t, int64_t> p((*v)[0], v->back());
-    if (p.first < min || p.second < min) {
-      diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
-                                       "' must be " +
-                                       (min ? "positive" : "non-negative"));
-      return std::nullopt;
-    }
-    return p;
-  };
-  auto addLayerParam = [&](StringRef prefix, StringRef param,
-                           llvm::ArrayRef<int64_t> shape, Builtin init,
-                           llvm::ArrayRef<double> args) {
-    ParamInfo p;
-    p.name = (prefix + "." + param).str();
-    p.type = Type::tensor(ElemType::F32);
-    for (int64_t s : shape)
-      p.type.dims.push_back(Dim::fixed(s));
-    p.init = init;
-    p.initArgs.assign(args.begin(), args.end());
-    p.loc = loc;
-    call.params.push_back(p);
-    addParam(p);
-  };
-  /// Output size of a window of `k` with `stride` and `pad` over `d`.
-  auto window = [&](const Dim &d, int64_t k, int64_t stride,
-                    int64_t pad) -> std::optional<Dim> {
-    if (!d.isStatic())
-      return Dim::unknown();
-    if (d.size + 2 * pad < k) {
-      diags.error(loc, "the window " + Twine(k) + " of '" + name +
-                           "' is larger than the input " + x.str());
-      return std::nullopt;
-    }
-    return Dim::fixed((d.size + 2 * pad - k) / stride + 1);
-  };
-
-  switch (call.builtin) {
-  case Builtin::Dense: {
-    auto units = positive(1);
-    auto bias = boolArg(call, 2, true);
-    if (!units || !bias || !requireRank(1, INT64_MAX))
-      return Type();
-    auto in = requireStatic(x.rank() - 1, "last");
-    if (!in)
-      return Type();
-    call.paramPrefix = paramPrefix(call, bindingName);
-    double bound = 1.0 / std::sqrt(double(*in));
-    addLayerParam(call.paramPrefix, "weight", {*units, *in}, Builtin::Uniform,
-                  {-bound, bound});
-    if (*bias)
-      addLayerParam(call.paramPrefix, "bias", {*units}, Builtin::Uniform,
-                    {-bound, bound});
-    Type t = x;
-    t.weak = false;
-    t.dims.back() = Dim::fixed(*units);
-    return t;
-  }
-  case Builtin::Conv2d: {
-    auto filters = positive(1);
-    auto kernel = pair(2, 1, 1);
-    auto stride = pair(3, 1, 1);
-    auto padding = pair(4, 0, 0);
-    if (!filters || !kernel || !stride || !padding || !requireRank(4, 4))
-      return Type();
-    auto channels = requireStatic(1, "channel (dim 1)");
-    if (!channels)
-      return Type();
-    auto h = window(x.dims[2], kernel->first, stride->first, padding->first);
-    if (!h)
-      return Type();
-    auto w = window(x.dims[3], kernel->second, stride->second, padding->second);
-    if (!w)
-      return Type();
-    call.paramPrefix = paramPrefix(call, bindingName);
-    double bound =
-        1.0 / std::sqrt(double(*channels * kernel->first * kernel->second));
-    addLayerParam(call.paramPrefix, "weight",
-                  {*filters, *channels, kernel->first, kernel->second},
-                  Builtin::Uniform, {-bound, bound});
-    addLayerParam(call.paramPrefix, "bias", {*filters}, Builtin::Uniform,
-                  {-bound, bound});
-    return Type::tensor(x.elem, {x.dims[0], Dim::fixed(*filters), *h, *w});
-  }
-  case Builtin::MaxPool2d:
-  case Builtin::AvgPool2d: {
-    auto k = pair(1, 1, 1);
-    if (!k || !requireRank(4, 4))
-      return Type();
-    auto stride = pair(2, 0, 1);
-    if (!stride)
-      return Type();
-    if (!call.resolved[2])
-      stride = k;
-    auto h = window(x.dims[2], k->first, stride->first, 0);
-    if (!h)
-      return Type();
-    auto w = window(x.dims[3], k->second, stride->second, 0);
-    if (!w)
-      return Type();
-    return Type::tensor(x.elem, {x.dims[0], x.dims[1], *h, *w});
-  }
-  case Builtin::BatchNorm:
-  case Builtin::LayerNorm: {
-    bool batch = call.builtin == Builtin::BatchNorm;
-    if (batch && !numberArg(call, 1, 0.1))
-      return Type();
-    std::optional<double> eps = numberArg(call, batch ? 2 : 1, 1e-5);
-    if (!eps)
-      return Type();
-    if (!(*eps > 0)) {
-      diags.error(argLoc(call, batch ? 2 : 1),
-                  "'eps' of '" + name + "' must be positive");
-      return Type();
-    }
-    if (!(batch ? requireRank(2, 4) : requireRank(1, INT64_MAX)))
-      return Type();
-    auto features = batch ? requireStatic(1, "channel (dim 1)")
-                          : requireStatic(x.rank() - 1, "last");
-    if (!features)
-      return Type();
-    call.paramPrefix = paramPrefix(call, bindingName);
-    addLayerParam(call.paramPrefix, "weight", {*features}, Builtin::Ones, {});
-    addLayerParam(call.paramPrefix, "bias", {*features}, Builtin::Zeros, {});
-    if (batch) {
-      addLayerParam(call.paramPrefix, "running_mean", {*features},
-                    Builtin::Zeros, {});
-      addLayerParam(call.paramPrefix, "running_var", {*features},
-                    Builtin::Ones, {});
-    }
-    Type t = x;
-    t.weak = false;
-    return t;
-  }
-  case Builtin::Embedding: {
-    auto vocab = positive(1);
-    auto dim = positive(2);
-    if (!vocab || !dim)
-      return Type();
-    if (!isInteger(x.elem)) {
-      diags.error(loc, "'embedding' expects integer ids, got " + x.str());
-      return Type();
-    }
-    call.paramPrefix = paramPrefix(call, bindingName);
-    addLayerParam(call.paramPrefix, "weight", {*vocab, *dim}, Builtin::Normal,
-                  {0.0, 1.0});
-    Type t = Type::tensor(ElemType::F32, x.dims);
-    t.dims.push_back(Dim::fixed(*dim));
-    return t;
-  }
-  default:
-    llvm_unreachable("not a layer");
-  }
-}
-
-Type Sema::checkLoss(CallExpr &call) {
-  SMLoc loc = call.getLoc();
-  StringRef name = call.callee;
-  if (call.builtin == Builtin::L1 || call.builtin == Builtin::L2) {
-    auto *n = llvm::dyn_cast<NameExpr>(call.resolved[0]);
-    if (!n || !program.findModel(n->name) || body->scope.count(n->name)) {
-      diags.error(call.resolved[0]->getLoc(),
-                  "'" + name + "' expects a model name, e.g. " + name +
-                      "(mlp)");
-      return Type();
-    }
-    n->ref = NameExpr::Ref::Model;
-    n->type = Type::of(ValueKind::Model);
-    return scalar(ElemType::F32);
-  }
-  Type a = checkTensor(*call.resolved[0], "'" + name.str() + "'");
-  Type b = checkTensor(*call.resolved[1], "'" + name.str() + "'");
-  if (!a.isValid() || !b.isValid())
-    return Type();
-  if (call.builtin == Builtin::CrossEntropy) {
-    bool ok = a.rank() == 2 && isFloat(a.elem) && b.rank() == 1 &&
-              isInteger(b.elem) && mayEqual(a.dims[0], b.dims[0]);
-    if (!ok) {
-      diags.error(loc, "'cross_entropy' expects logits f32[N, C] and integer "
-                       "labels [N], got " +
-                           a.str() + " and " + b.str());
-      return Type();
-    }
-    return scalar(a.elem);
-  }
-  std::optional<ElemType> e = unifyElem(a, b, name, loc);
-  if (!e)
-    return Type();
-  if (!isFloat(*e)) {
-    diags.error(loc, "'" + name + "' expects floating-point tensors, got " +
-                         a.str() + " and " + b.str());
-    return Type();
-  }
-  if (!broadcast(a, b, name, loc))
-    return Type();
-  return scalar(*e);
 }

@@ -1,0 +1,265 @@
+//===- SemaLayers.cpp - Layers and losses ---------------------------------===//
+//
+// The shape rules of the layers and the parameters they create, named
+// `<binding>.<param>` when the call is the whole right-hand side of a
+// binding, else `<layer>_<k>.<param>`; the rules of losses and penalties.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Sema.h"
+
+#include "llvm/Support/Casting.h"
+
+#include <cmath>
+
+using namespace deepc;
+using namespace deepc::ast;
+using llvm::SMLoc;
+using llvm::StringRef;
+using llvm::Twine;
+
+Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
+  SMLoc loc = call.getLoc();
+  StringRef name = call.callee;
+  auto requireStatic = [&](int64_t dim,
+                           StringRef role) -> std::optional<int64_t> {
+    const Dim &d = x.dims[dim];
+    if (d.isStatic())
+      return d.size;
+    diags.error(loc, "'" + name + "' needs a static " + role + " dimension, " +
+                         "but it is " +
+                         (d.isNamed() ? "'" + d.name + "'" : std::string("?")) +
+                         " in " + x.str() + ", known only at run time");
+    return std::nullopt;
+  };
+  auto requireRank = [&](int64_t lo, int64_t hi) {
+    if (x.rank() >= lo && x.rank() <= hi &&
+        (isFloat(x.elem) || call.builtin == Builtin::Embedding))
+      return true;
+    std::string ranks = lo == hi ? std::to_string(lo)
+                        : hi > 8
+                            ? std::to_string(lo) + " or more"
+                            : std::to_string(lo) + " to " + std::to_string(hi);
+    diags.error(loc, "'" + name + "' expects a floating-point tensor of rank " +
+                         ranks + ", got " + x.str());
+    return false;
+  };
+  auto positive = [&](unsigned i, std::optional<int64_t> dflt =
+                                      std::nullopt) -> std::optional<int64_t> {
+    std::optional<int64_t> v = intArg(call, i, dflt);
+    if (v && *v <= 0) {
+      diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
+                                       "' must be positive");
+      return std::nullopt;
+    }
+    return v;
+  };
+  /// An int or a pair of ints (kernel, stride, padding), each >= `min`.
+  auto pair = [&](unsigned i, int64_t dflt,
+                  int64_t min) -> std::optional<std::pair<int64_t, int64_t>> {
+    if (!call.resolved[i])
+      return std::make_pair(dflt, dflt);
+    auto v = intListArg(call, i);
+    if (!v)
+      return std::nullopt;
+    if (v->size() != 1 && v->size() != 2) {
+      diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
+                                       "' must be an integer or a pair");
+      return std::nullopt;
+    }
+    std::pair<int64_t, int64_t> p((*v)[0], v->back());
+    if (p.first < min || p.second < min) {
+      diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
+                                       "' must be " +
+                                       (min ? "positive" : "non-negative"));
+      return std::nullopt;
+    }
+    return p;
+  };
+  auto addLayerParam = [&](StringRef prefix, StringRef param,
+                           llvm::ArrayRef<int64_t> shape, Builtin init,
+                           llvm::ArrayRef<double> args) {
+    ParamInfo p;
+    p.name = (prefix + "." + param).str();
+    p.type = Type::tensor(ElemType::F32);
+    for (int64_t s : shape)
+      p.type.dims.push_back(Dim::fixed(s));
+    p.init = init;
+    p.initArgs.assign(args.begin(), args.end());
+    p.loc = loc;
+    call.params.push_back(p);
+    addParam(p);
+  };
+  /// Output size of a window of `k` with `stride` and `pad` over `d`.
+  auto window = [&](const Dim &d, int64_t k, int64_t stride,
+                    int64_t pad) -> std::optional<Dim> {
+    if (!d.isStatic())
+      return Dim::unknown();
+    if (d.size + 2 * pad < k) {
+      diags.error(loc, "the window " + Twine(k) + " of '" + name +
+                           "' is larger than the input " + x.str());
+      return std::nullopt;
+    }
+    return Dim::fixed((d.size + 2 * pad - k) / stride + 1);
+  };
+
+  switch (call.builtin) {
+  case Builtin::Dense: {
+    auto units = positive(1);
+    auto bias = boolArg(call, 2, true);
+    if (!units || !bias || !requireRank(1, INT64_MAX))
+      return Type();
+    auto in = requireStatic(x.rank() - 1, "last");
+    if (!in)
+      return Type();
+    call.paramPrefix = paramPrefix(call, bindingName);
+    double bound = 1.0 / std::sqrt(double(*in));
+    addLayerParam(call.paramPrefix, "weight", {*units, *in}, Builtin::Uniform,
+                  {-bound, bound});
+    if (*bias)
+      addLayerParam(call.paramPrefix, "bias", {*units}, Builtin::Uniform,
+                    {-bound, bound});
+    Type t = x;
+    t.weak = false;
+    t.dims.back() = Dim::fixed(*units);
+    return t;
+  }
+  case Builtin::Conv2d: {
+    auto filters = positive(1);
+    auto kernel = pair(2, 1, 1);
+    auto stride = pair(3, 1, 1);
+    auto padding = pair(4, 0, 0);
+    if (!filters || !kernel || !stride || !padding || !requireRank(4, 4))
+      return Type();
+    auto channels = requireStatic(1, "channel (dim 1)");
+    if (!channels)
+      return Type();
+    auto h = window(x.dims[2], kernel->first, stride->first, padding->first);
+    if (!h)
+      return Type();
+    auto w = window(x.dims[3], kernel->second, stride->second, padding->second);
+    if (!w)
+      return Type();
+    call.paramPrefix = paramPrefix(call, bindingName);
+    double bound =
+        1.0 / std::sqrt(double(*channels * kernel->first * kernel->second));
+    addLayerParam(call.paramPrefix, "weight",
+                  {*filters, *channels, kernel->first, kernel->second},
+                  Builtin::Uniform, {-bound, bound});
+    addLayerParam(call.paramPrefix, "bias", {*filters}, Builtin::Uniform,
+                  {-bound, bound});
+    return Type::tensor(x.elem, {x.dims[0], Dim::fixed(*filters), *h, *w});
+  }
+  case Builtin::MaxPool2d:
+  case Builtin::AvgPool2d: {
+    auto k = pair(1, 1, 1);
+    if (!k || !requireRank(4, 4))
+      return Type();
+    auto stride = pair(2, 0, 1);
+    if (!stride)
+      return Type();
+    if (!call.resolved[2])
+      stride = k;
+    auto h = window(x.dims[2], k->first, stride->first, 0);
+    if (!h)
+      return Type();
+    auto w = window(x.dims[3], k->second, stride->second, 0);
+    if (!w)
+      return Type();
+    return Type::tensor(x.elem, {x.dims[0], x.dims[1], *h, *w});
+  }
+  case Builtin::BatchNorm:
+  case Builtin::LayerNorm: {
+    bool batch = call.builtin == Builtin::BatchNorm;
+    if (batch && !numberArg(call, 1, 0.1))
+      return Type();
+    std::optional<double> eps = numberArg(call, batch ? 2 : 1, 1e-5);
+    if (!eps)
+      return Type();
+    if (!(*eps > 0)) {
+      diags.error(argLoc(call, batch ? 2 : 1),
+                  "'eps' of '" + name + "' must be positive");
+      return Type();
+    }
+    if (!(batch ? requireRank(2, 4) : requireRank(1, INT64_MAX)))
+      return Type();
+    auto features = batch ? requireStatic(1, "channel (dim 1)")
+                          : requireStatic(x.rank() - 1, "last");
+    if (!features)
+      return Type();
+    call.paramPrefix = paramPrefix(call, bindingName);
+    addLayerParam(call.paramPrefix, "weight", {*features}, Builtin::Ones, {});
+    addLayerParam(call.paramPrefix, "bias", {*features}, Builtin::Zeros, {});
+    if (batch) {
+      addLayerParam(call.paramPrefix, "running_mean", {*features},
+                    Builtin::Zeros, {});
+      addLayerParam(call.paramPrefix, "running_var", {*features}, Builtin::Ones,
+                    {});
+    }
+    Type t = x;
+    t.weak = false;
+    return t;
+  }
+  case Builtin::Embedding: {
+    auto vocab = positive(1);
+    auto dim = positive(2);
+    if (!vocab || !dim)
+      return Type();
+    if (!isInteger(x.elem)) {
+      diags.error(loc, "'embedding' expects integer ids, got " + x.str());
+      return Type();
+    }
+    call.paramPrefix = paramPrefix(call, bindingName);
+    addLayerParam(call.paramPrefix, "weight", {*vocab, *dim}, Builtin::Normal,
+                  {0.0, 1.0});
+    Type t = Type::tensor(ElemType::F32, x.dims);
+    t.dims.push_back(Dim::fixed(*dim));
+    return t;
+  }
+  default:
+    llvm_unreachable("not a layer");
+  }
+}
+
+Type Sema::checkLoss(CallExpr &call) {
+  SMLoc loc = call.getLoc();
+  StringRef name = call.callee;
+  if (call.builtin == Builtin::L1 || call.builtin == Builtin::L2) {
+    auto *n = llvm::dyn_cast<NameExpr>(call.resolved[0]);
+    if (!n || !program.findModel(n->name) || body->scope.count(n->name)) {
+      diags.error(call.resolved[0]->getLoc(),
+                  "'" + name + "' expects a model name, e.g. " + name +
+                      "(mlp)");
+      return Type();
+    }
+    n->ref = NameExpr::Ref::Model;
+    n->type = Type::of(ValueKind::Model);
+    return Type::tensor(ElemType::F32);
+  }
+  Type a = checkTensor(*call.resolved[0], "'" + name.str() + "'");
+  Type b = checkTensor(*call.resolved[1], "'" + name.str() + "'");
+  if (!a.isValid() || !b.isValid())
+    return Type();
+  if (call.builtin == Builtin::CrossEntropy) {
+    bool ok = a.rank() == 2 && isFloat(a.elem) && b.rank() == 1 &&
+              isInteger(b.elem) && mayEqual(a.dims[0], b.dims[0]);
+    if (!ok) {
+      diags.error(loc, "'cross_entropy' expects logits f32[N, C] and integer "
+                       "labels [N], got " +
+                           a.str() + " and " + b.str());
+      return Type();
+    }
+    return Type::tensor(a.elem);
+  }
+  std::optional<ElemType> e = unifyElem(a, b, name, loc);
+  if (!e)
+    return Type();
+  if (!isFloat(*e)) {
+    diags.error(loc, "'" + name + "' expects floating-point tensors, got " +
+                         a.str() + " and " + b.str());
+    return Type();
+  }
+  if (!broadcast(a, b, name, loc))
+    return Type();
+  return Type::tensor(*e);
+}
