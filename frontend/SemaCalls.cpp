@@ -235,7 +235,8 @@ Type Sema::checkCall(CallExpr &call, StringRef bindingName,
       diags.error(call.getLoc(),
                   "'" + call.callee + "' is a value, not a function or model");
     else
-      diags.error(call.getLoc(), "unknown function '" + call.callee + "'");
+      diags.error(call.getLoc(),
+                  "unknown function or model '" + call.callee + "'");
     return Type();
   }
   call.builtin = info->id;
@@ -337,7 +338,7 @@ Type Sema::checkModelCall(CallExpr &call, StringRef bindingName) {
   call.model = callee;
   if (body->model == callee || modelState[callee] == ModelState::InProgress) {
     diags.error(call.getLoc(), "model '" + callee->name +
-                                   "' calls itself; recursion is not allowed");
+                                   "' is called recursively; recursion is not allowed");
     return Type();
   }
   checkModel(*callee);

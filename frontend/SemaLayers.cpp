@@ -226,6 +226,10 @@ Type Sema::checkLoss(CallExpr &call) {
   StringRef name = call.callee;
   if (call.builtin == Builtin::L1 || call.builtin == Builtin::L2) {
     auto *n = llvm::dyn_cast<NameExpr>(call.resolved[0]);
+    if (n && !program.findModel(n->name) && !body->scope.count(n->name)) {
+      diags.error(n->getLoc(), "unknown model '" + n->name + "'");
+      return Type();
+    }
     if (!n || !program.findModel(n->name) || body->scope.count(n->name)) {
       diags.error(call.resolved[0]->getLoc(),
                   "'" + name + "' expects a model name, e.g. " + name +
