@@ -128,7 +128,9 @@ int runCompile() {
     return 1;
 
   if (kind != Output::IR || *stage != Stage::NN) {
-    if (kind != Output::IR || *stage == Stage::LLVM)
+    // Machine code gets C interfaces for callers; the printed stages stay
+    // exactly what deepc-opt's pipelines give.
+    if (kind != Output::IR)
       addCInterfaces(*module);
     mlir::PassManager pm(context.get());
     Stage last = kind == Output::IR ? *stage : Stage::LLVM;
@@ -158,6 +160,7 @@ int runCompile() {
     if (!file)
       return 1;
     module->print(file->os(), flags);
+    file->os() << "\n";
     file->keep();
     return 0;
   }

@@ -24,6 +24,12 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
           llvm::formatv("input '{0}' is bound twice by --{1}", key, flag)
               .str());
   }
+  for (const auto &entry : byName)
+    if (spec.findArg(Role::Input, entry.first()) < 0)
+      return llvm::createStringError(
+          llvm::formatv("--{0}: '{1}' has no input '{2}'", flag, spec.name,
+                        entry.first())
+              .str());
   BoundData data;
   data.args.resize(spec.args.size());
   data.paths.resize(spec.args.size());
@@ -70,11 +76,6 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
     data.args[i] = std::move(*converted);
     data.paths[i] = path;
   }
-  if (!byName.empty())
-    return llvm::createStringError(
-        llvm::formatv("--{0}: '{1}' has no input '{2}'", flag, spec.name,
-                      byName.begin()->first())
-            .str());
   return data;
 }
 
