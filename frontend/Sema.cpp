@@ -191,8 +191,9 @@ void Sema::checkParam(ParamStmt &param) {
     if (builtin && builtin->category == BuiltinCategory::Init) {
       c->type = checkCall(*c, {}, BuiltinCategory::Init);
       ok &= c->type.isValid();
-      for (Expr *arg : c->resolved)
-        info.initArgs.push_back(*constNumber(arg));
+      if (c->type.isValid())
+        for (Expr *arg : c->resolved)
+          info.initArgs.push_back(*constNumber(arg));
     }
   }
   if (!builtin || builtin->category != BuiltinCategory::Init) {
