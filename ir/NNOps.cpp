@@ -284,5 +284,124 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return getInput();
 }
 
+//===----------------------------------------------------------------------===//
+// CompareOp, WhereOp, BroadcastToOp, OneHotOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *context,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(inferBroadcastResultType(loc, adaptor.getLhs().getType(),
+                                      adaptor.getRhs().getType(), types)))
+    return failure();
+  types.front() =
+      cast<RankedTensorType>(types.front()).clone(IntegerType::get(context, 1));
+  return success();
+}
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  SmallVector<Type> values;
+  if (failed(inferBroadcastResultType(loc, adaptor.getTrueValue().getType(),
+                                      adaptor.getFalseValue().getType(),
+                                      values)) ||
+      failed(inferBroadcastResultType(loc, adaptor.getCondition().getType(),
+                                      values.front(), types)))
+    return failure();
+  types.front() = cast<RankedTensorType>(types.front())
+                      .clone(getElementTypeOrSelf(values.front()));
+  return success();
+}
+
+/// For each dimension of a rank-`inputRank` input broadcast to rank
+/// `resultRank`, the result dimension it maps to: the dims not in `axes` in
+/// order, or (without `axes`) the trailing ones.
+static SmallVector<int64_t>
+mapInputDims(int64_t inputRank, int64_t resultRank,
+             std::optional<ArrayRef<int64_t>> axes) {
+  SmallVector<int64_t> dims;
+  for (int64_t d = 0; d < resultRank; ++d) {
+    bool added =
+        axes ? llvm::is_contained(*axes, d) : d < resultRank - inputRank;
+    if (!added)
+      dims.push_back(d);
+  }
+  return dims;
+}
+
+LogicalResult BroadcastToOp::inferReturnTypes(MLIRContext *,
+                                              std::optional<Location> loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &types) {
+  auto input = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto like = dyn_cast<RankedTensorType>(adaptor.getLike().getType());
+  if (!input || !like)
+    return emitOptionalError(loc, "operands must be ranked tensors");
+  std::optional<ArrayRef<int64_t>> axes = adaptor.getAxes();
+  if (axes && failed(verifyAxes(loc, *axes, like.getRank())))
+    return failure();
+  int64_t expected = axes ? like.getRank() - axes->size() : input.getRank();
+  if (input.getRank() != expected || input.getRank() > like.getRank())
+    return emitOptionalError(loc, "cannot broadcast rank ", input.getRank(),
+                             " to rank ", like.getRank(),
+                             axes ? " with the given axes" : "");
+  SmallVector<int64_t> dims =
+      mapInputDims(input.getRank(), like.getRank(), axes);
+  for (auto [i, d] : llvm::enumerate(dims)) {
+    int64_t size = input.getDimSize(i);
+    if (size != 1 && !mayBeEqual(size, like.getDimSize(d)))
+      return emitOptionalError(loc, "cannot broadcast ",
+                               shapeStr(input.getShape()), " to ",
+                               shapeStr(like.getShape()));
+  }
+  types.push_back(like.clone(input.getElementType()));
+  return success();
+}
+
+SmallVector<int64_t> BroadcastToOp::getInputToResultDims() {
+  return mapInputDims(getInput().getType().getRank(), getType().getRank(),
+                      getAxes());
+}
+
+LogicalResult OneHotOp::verify() {
+  RankedTensorType in = getIndices().getType(), out = getType();
+  if (out.getRank() != in.getRank() + 1)
+    return emitOpError("result rank must be the indices' rank + 1");
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (!mayBeEqual(in.getDimSize(d), out.getDimSize(d)))
+      return emitOpError("result shape ")
+             << shapeStr(out.getShape()) << " does not extend indices shape "
+             << shapeStr(in.getShape());
+  if (out.isDynamicDim(in.getRank()) || out.getShape().back() < 1)
+    return emitOpError("the number of classes (last result dim) must be a "
+                       "static size >= 1");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CrossEntropyOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CrossEntropyOp::inferReturnTypes(MLIRContext *,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &types) {
+  auto logits = dyn_cast<RankedTensorType>(adaptor.getLogits().getType());
+  auto labels = dyn_cast<RankedTensorType>(adaptor.getLabels().getType());
+  if (!logits || !labels || logits.getRank() != 2 || labels.getRank() != 1)
+    return emitOptionalError(loc, "expects logits [N, C] and labels [N]");
+  if (!mayBeEqual(logits.getDimSize(0), labels.getDimSize(0)))
+    return emitOptionalError(loc, "logits have ", logits.getDimSize(0),
+                             " rows but labels have ", labels.getDimSize(0));
+  types.push_back(RankedTensorType::get({}, logits.getElementType()));
+  return success();
+}
+
+#include "ir/NNEnums.cpp.inc"
+#include "ir/NNInterfaces.cpp.inc"
+
 #define GET_OP_CLASSES
 #include "ir/NNOps.cpp.inc"

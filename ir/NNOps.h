@@ -9,6 +9,7 @@
 #include "ir/NNDialect.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
@@ -39,6 +40,9 @@ llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,
                                      llvm::SmallVectorImpl<mlir::Type> &types);
 
 } // namespace deepc::nn
+
+#include "ir/NNEnums.h.inc"
+#include "ir/NNInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "ir/NNOps.h.inc"

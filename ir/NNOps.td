@@ -10,6 +10,8 @@
 #define DEEPC_IR_NNOPS_TD
 
 include "ir/NNDialect.td"
+include "ir/NNInterfaces.td"
+include "mlir/IR/EnumAttr.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -22,6 +24,13 @@ def NN_Tensor : RankedTensorOf<[AnyType]>;
 def NN_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def NN_NumTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
 def NN_IndexTensor : RankedTensorOf<[I64]>;
+def NN_BoolTensor : RankedTensorOf<[I1]>;
+def NN_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
+def NN_LabelTensor : RankedTensorOf<[I32, I64]>;
+def NN_FloatScalar : 0DTensorOf<[AnyFloat]>;
+
+/// Shorthand for an op with a gradient rule (ir/NNGradients*.cpp).
+def NN_Differentiable : DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>;
 
 //===----------------------------------------------------------------------===//
 // nn.constant
@@ -50,7 +59,7 @@ def NN_ConstantOp : NN_Op<"constant",
 /// A binary elementwise op with NumPy broadcasting; the result shape is the
 /// broadcast of the operand shapes.
 class NN_BinaryOp<string mnemonic, Type operandType, string what>
-    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor,
+    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor, NN_Differentiable,
                        AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
   let summary = "Elementwise " # what # " with broadcasting";
   let description = [{
@@ -89,7 +98,8 @@ def NN_PowOp : NN_BinaryOp<"pow", NN_FloatTensor, "**">;
 /// A unary elementwise op on a float tensor; the result has the operand's
 /// type.
 class NN_UnaryOp<string mnemonic, string formula>
-    : NN_Op<mnemonic, [Pure, SameOperandsAndResultType, InferTypeOpInterface]> {
+    : NN_Op<mnemonic, [Pure, SameOperandsAndResultType, InferTypeOpInterface,
+                       NN_Differentiable]> {
   let summary = "Elementwise " # mnemonic;
   let description = [{
     Computes `}] # formula # [{` for every element `x` of `input`.
@@ -113,12 +123,13 @@ def NN_LogOp : NN_UnaryOp<"log", "log(x)">;
 def NN_SqrtOp : NN_UnaryOp<"sqrt", "sqrt(x)">;
 def NN_RsqrtOp : NN_UnaryOp<"rsqrt", "1 / sqrt(x)">;
 def NN_AbsOp : NN_UnaryOp<"abs", "|x|">;
+def NN_ErfOp : NN_UnaryOp<"erf", "erf(x)">;
 
 //===----------------------------------------------------------------------===//
 // Contractions
 //===----------------------------------------------------------------------===//
 
-def NN_MatmulOp : NN_Op<"matmul", [Pure, InferTypeOpAdaptor,
+def NN_MatmulOp : NN_Op<"matmul", [Pure, InferTypeOpAdaptor, NN_Differentiable,
     AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
   let summary = "Batched matrix product with broadcast leading dimensions";
   let description = [{
@@ -137,7 +148,7 @@ def NN_MatmulOp : NN_Op<"matmul", [Pure, InferTypeOpAdaptor,
   }];
 }
 
-def NN_DenseOp : NN_Op<"dense", [Pure, InferTypeOpAdaptor,
+def NN_DenseOp : NN_Op<"dense", [Pure, InferTypeOpAdaptor, NN_Differentiable,
     AllElementTypesMatch<["input", "weight", "result"]>]> {
   let summary = "Affine layer: x @ w^T + b, as PyTorch's nn.Linear";
   let description = [{
@@ -165,7 +176,7 @@ def NN_DenseOp : NN_Op<"dense", [Pure, InferTypeOpAdaptor,
 /// A reduction over `axes` (sorted, unique, non-negative), keeping the
 /// reduced dimensions as size 1 when `keepdims` is set.
 class NN_ReduceOp<string mnemonic, Type operandType, string what>
-    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor,
+    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor, NN_Differentiable,
                        AllElementTypesMatch<["input", "result"]>]> {
   let summary = "The " # what # " over the given axes";
   let description = [{
@@ -221,7 +232,8 @@ def NN_ArgmaxOp : NN_Op<"argmax", [Pure, InferTypeOpAdaptor]> {
 
 /// Softmax-like op: normalizes along `axis`, result of the input's type.
 class NN_NormalizeOp<string mnemonic, string formula>
-    : NN_Op<mnemonic, [Pure, SameOperandsAndResultType, InferTypeOpInterface]> {
+    : NN_Op<mnemonic, [Pure, SameOperandsAndResultType, InferTypeOpInterface,
+                       NN_Differentiable]> {
   let summary = "The " # mnemonic # " along an axis";
   let description = [{
     Computes `}] # formula # [{` along `axis` (in `[0, rank)`), subtracting
@@ -244,7 +256,7 @@ def NN_LogSoftmaxOp : NN_NormalizeOp<"log_softmax", "x - log(sum(exp(x)))">;
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def NN_ReshapeOp : NN_Op<"reshape", [Pure,
+def NN_ReshapeOp : NN_Op<"reshape", [Pure, NN_Differentiable,
     AllElementTypesMatch<["input", "result"]>]> {
   let summary = "Reinterprets a tensor with a new shape";
   let description = [{
@@ -264,7 +276,8 @@ def NN_ReshapeOp : NN_Op<"reshape", [Pure,
   let hasCanonicalizer = 1;
 }
 
-def NN_TransposeOp : NN_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def NN_TransposeOp : NN_Op<"transpose", [Pure, InferTypeOpAdaptor,
+                                         NN_Differentiable]> {
   let summary = "Permutes the dimensions of a tensor";
   let description = [{
     Result dimension `i` is input dimension `perm[i]`; `perm` is a
@@ -281,5 +294,178 @@ def NN_TransposeOp : NN_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   }];
   let hasFolder = 1;
 }
+
+//===----------------------------------------------------------------------===//
+// Comparison, selection and broadcasting
+//===----------------------------------------------------------------------===//
+
+def NN_ComparePredicateAttr : I64EnumAttr<
+    "ComparePredicate", "the relation an nn.compare tests", [
+      I64EnumAttrCase<"EQ", 0, "eq">, I64EnumAttrCase<"NE", 1, "ne">,
+      I64EnumAttrCase<"LT", 2, "lt">, I64EnumAttrCase<"LE", 3, "le">,
+      I64EnumAttrCase<"GT", 4, "gt">, I64EnumAttrCase<"GE", 5, "ge">]> {
+  let cppNamespace = "::deepc::nn";
+}
+
+def NN_CompareOp : NN_Op<"compare", [Pure, InferTypeOpAdaptor,
+    AllElementTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "Elementwise comparison with broadcasting, giving i1";
+  let description = [{
+    `lhs <predicate> rhs` elementwise (`eq ne lt le gt ge`), with the
+    broadcasting of `nn.add`. Floats compare ordered (any comparison with
+    NaN is false except `ne`); integers compare signed.
+
+    ```mlir
+    %0 = nn.compare gt, %x, %zero : tensor<?x4xf32>, tensor<f32> -> tensor<?x4xi1>
+    ```
+  }];
+  let arguments = (ins NN_ComparePredicateAttr:$predicate, NN_NumTensor:$lhs,
+                       NN_NumTensor:$rhs);
+  let results = (outs NN_BoolTensor:$result);
+  let assemblyFormat = [{
+    $predicate `,` $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->`
+    type($result)
+  }];
+}
+
+def NN_WhereOp : NN_Op<"where", [Pure, InferTypeOpAdaptor, NN_Differentiable,
+    AllElementTypesMatch<["true_value", "false_value", "result"]>]> {
+  let summary = "Elementwise choice by a condition, with broadcasting";
+  let description = [{
+    `condition ? true_value : false_value` elementwise, as `torch.where`;
+    the three operands broadcast together as in NumPy.
+
+    ```mlir
+    %0 = nn.where %c, %g, %zero : tensor<?x4xi1>, tensor<?x4xf32>, tensor<f32> -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins NN_BoolTensor:$condition, NN_NumTensor:$true_value,
+                       NN_NumTensor:$false_value);
+  let results = (outs NN_NumTensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $true_value `,` $false_value attr-dict `:` type($condition)
+    `,` type($true_value) `,` type($false_value) `->` type($result)
+  }];
+}
+
+def NN_BroadcastToOp : NN_Op<"broadcast_to", [Pure, InferTypeOpAdaptor,
+    NN_Differentiable]> {
+  let summary = "Broadcasts a tensor to the shape of another";
+  let description = [{
+    Gives `input` the shape of `like` (whose elements are not read; its
+    element type may differ), keeping the element type of `input`. Without
+    `axes`, dimensions align on the right as in NumPy. With `axes`, those
+    (sorted, unique) result dimensions are the ones `input` lacks, and the
+    others map to the input's in order, so a reduction without `keepdims`
+    broadcasts back. Either way an input dimension is 1 (it stretches) or
+    equal to the result's. Dynamic result sizes are read from `like`.
+
+    ```mlir
+    %0 = nn.broadcast_to %zero, %x : tensor<f32>, tensor<?x4xf32> -> tensor<?x4xf32>
+    %1 = nn.broadcast_to %rowmax, %x axes = [1] : tensor<?xf32>, tensor<?x4xf32> -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$like,
+                       OptionalAttr<DenseI64ArrayAttr>:$axes);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $like (`axes` `=` $axes^)? attr-dict `:` type($input) `,`
+    type($like) `->` type($result)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$like,
+                   CArg<"::llvm::ArrayRef<int64_t>", "{}">:$axes), [{
+      build($_builder, $_state, input, like,
+            axes.empty() ? ::mlir::DenseI64ArrayAttr()
+                         : $_builder.getDenseI64ArrayAttr(axes));
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// For each input dimension, the result dimension it maps to.
+    ::llvm::SmallVector<int64_t> getInputToResultDims();
+  }];
+}
+
+def NN_OneHotOp : NN_Op<"one_hot", [Pure]> {
+  let summary = "One-hot encoding of integer class indices";
+  let description = [{
+    `result[..., c] = (indices[...] == c) ? 1 : 0` for `c` in `[0, C)`,
+    where `C`, the static last dimension of the result type, is the number
+    of classes. An index outside `[0, C)` gives a row of zeros.
+
+    ```mlir
+    %0 = nn.one_hot %labels : tensor<?xi32> -> tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins NN_IntTensor:$indices);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$indices attr-dict `:` type($indices) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+def NN_CrossEntropyOp : NN_Op<"cross_entropy", [Pure, InferTypeOpAdaptor,
+    NN_Differentiable]> {
+  let summary = "Softmax cross-entropy with integer labels, mean over the batch";
+  let description = [{
+    `mean_i(logsumexp(logits[i, :]) - logits[i, labels[i]])`, as PyTorch's
+    `cross_entropy(logits, labels)`: `logits[N, C]` float, `labels[N]` i32
+    or i64 in `[0, C)`, a rank-0 result of the logits' element type. The
+    log-sum-exp subtracts the row maximum first.
+
+    ```mlir
+    %0 = nn.cross_entropy %logits, %y : tensor<?x10xf32>, tensor<?xi32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$logits, NN_LabelTensor:$labels);
+  let results = (outs NN_FloatScalar:$result);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` type($logits) `,` type($labels) `->`
+    type($result)
+  }];
+}
+
+/// A loss of two broadcasting float tensors, averaged over every element of
+/// their broadcast shape.
+class NN_PairLossOp<string mnemonic, string formula, string torch>
+    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor, NN_Differentiable,
+                       AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+  let summary = "The mean of " # formula;
+  let description = [{
+    The mean over the broadcast shape of `lhs` and `rhs` (NumPy rules) of
+    `}] # formula # [{`, as PyTorch's `}] # torch # [{`; a rank-0 result
+    of the operands' element type.
+
+    ```mlir
+    %0 = nn.}] # mnemonic # [{ %a, %b : tensor<?x1xf32>, tensor<?x1xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$lhs, NN_FloatTensor:$rhs);
+  let results = (outs NN_FloatScalar:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      if (::mlir::failed(inferBroadcastResultType(
+              loc, adaptor.getLhs().getType(), adaptor.getRhs().getType(),
+              types)))
+        return ::mlir::failure();
+      types.front() = ::mlir::RankedTensorType::get(
+          {}, ::mlir::getElementTypeOrSelf(types.front()));
+      return ::mlir::success();
+    }
+  }];
+}
+
+def NN_MseOp : NN_PairLossOp<"mse", "(lhs - rhs)^2", "mse_loss">;
+def NN_BceWithLogitsOp : NN_PairLossOp<"bce_with_logits",
+    "max(x, 0) - x * y + log(1 + exp(-|x|)) (x = lhs logits, y = rhs targets)",
+    "binary_cross_entropy_with_logits">;
 
 #endif // DEEPC_IR_NNOPS_TD

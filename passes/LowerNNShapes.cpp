@@ -1,4 +1,8 @@
-//===- LowerNNShapes.cpp - nn.reshape and nn.transpose to tensor/linalg ---===//
+//===- LowerNNShapes.cpp - nn shape ops to tensor and linalg --------------===//
+//
+// nn.reshape, nn.transpose, nn.broadcast_to and nn.one_hot.
+//
+//===----------------------------------------------------------------------===//
 
 #include "ir/NNOps.h"
 #include "passes/LowerNNToLinalg.h"
@@ -97,8 +101,75 @@ struct TransposeLowering : OpConversionPattern<nn::TransposeOp> {
   }
 };
 
+/// nn.broadcast_to -> a linalg.generic copying the input through a map
+/// that reads index 0 along stretched dims; sizes come from `like`.
+struct BroadcastToLowering : OpConversionPattern<nn::BroadcastToOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::BroadcastToOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    SmallVector<AffineExpr> exprs;
+    for (auto [i, d] : llvm::enumerate(op.getInputToResultDims())) {
+      bool stretched = inputType.getDimSize(i) == 1 && type.getDimSize(d) != 1;
+      exprs.push_back(stretched ? getAffineConstantExpr(0, context)
+                                : getAffineDimExpr(d, context));
+    }
+    AffineMap map = AffineMap::get(type.getRank(), 0, exprs, context);
+    Value init =
+        emptyTensor(rewriter, loc, type,
+                    tensor::getMixedSizes(rewriter, loc, adaptor.getLike()));
+    rewriter.replaceOp(op,
+                       elementwise(rewriter, loc, init, adaptor.getInput(), map,
+                                   [](OpBuilder &, Location, ValueRange args) {
+                                     return args[0];
+                                   }));
+    return success();
+  }
+};
+
+/// nn.one_hot -> a linalg.generic comparing each index with the position
+/// along the last (class) dimension.
+struct OneHotLowering : OpConversionPattern<nn::OneHotOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::OneHotOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value indices = adaptor.getIndices();
+    RankedTensorType type = op.getType();
+    int64_t classDim = type.getRank() - 1;
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, indices);
+    sizes.push_back(rewriter.getIndexAttr(type.getShape().back()));
+    Value init = emptyTensor(rewriter, loc, type, sizes);
+    AffineMap map =
+        dropDimsMap(rewriter.getContext(), type.getRank(), {classDim});
+    Type elementType = type.getElementType();
+    Value result = elementwise(
+        rewriter, loc, init, indices, map,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value position = arith::IndexCastOp::create(
+              b, l, args[0].getType(), linalg::IndexOp::create(b, l, classDim));
+          Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                            position, args[0]);
+          return arith::SelectOp::create(
+              b, l, hit, scalarConstant(b, l, elementType, 1.0),
+              scalarConstant(b, l, elementType, 0.0));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void deepc::lowering::populateShapePatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeLowering, TransposeLowering>(patterns.getContext());
+  patterns.add<ReshapeLowering, TransposeLowering, BroadcastToLowering,
+               OneHotLowering>(patterns.getContext());
 }

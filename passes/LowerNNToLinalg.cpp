@@ -54,7 +54,12 @@ DEEPC_UNARY(logBody, math::LogOp)
 DEEPC_UNARY(sqrtBody, math::SqrtOp)
 DEEPC_UNARY(rsqrtBody, math::RsqrtOp)
 DEEPC_UNARY(absBody, math::AbsFOp)
+DEEPC_UNARY(erfBody, math::ErfOp)
 #undef DEEPC_UNARY
+
+static Value whereBody(OpBuilder &b, Location loc, ValueRange args) {
+  return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+}
 
 static Value powBody(OpBuilder &b, Location loc, ValueRange args) {
   return math::PowFOp::create(b, loc, args[0], args[1]);
@@ -129,11 +134,76 @@ struct ConstantLowering : OpConversionPattern<nn::ConstantOp> {
   }
 };
 
+/// nn.compare -> a broadcasting linalg.generic of arith.cmpf (ordered) or
+/// arith.cmpi (signed).
+struct CompareLowering : OpConversionPattern<nn::CompareOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(nn::CompareOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    using P = nn::ComparePredicate;
+    nn::ComparePredicate predicate = op.getPredicate();
+    auto body = [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+      if (isa<FloatType>(args[0].getType())) {
+        arith::CmpFPredicate f = arith::CmpFPredicate::OEQ;
+        switch (predicate) {
+        case P::EQ:
+          f = arith::CmpFPredicate::OEQ;
+          break;
+        case P::NE:
+          f = arith::CmpFPredicate::UNE;
+          break;
+        case P::LT:
+          f = arith::CmpFPredicate::OLT;
+          break;
+        case P::LE:
+          f = arith::CmpFPredicate::OLE;
+          break;
+        case P::GT:
+          f = arith::CmpFPredicate::OGT;
+          break;
+        case P::GE:
+          f = arith::CmpFPredicate::OGE;
+          break;
+        }
+        return arith::CmpFOp::create(b, loc, f, args[0], args[1]);
+      }
+      arith::CmpIPredicate i = arith::CmpIPredicate::eq;
+      switch (predicate) {
+      case P::EQ:
+        i = arith::CmpIPredicate::eq;
+        break;
+      case P::NE:
+        i = arith::CmpIPredicate::ne;
+        break;
+      case P::LT:
+        i = arith::CmpIPredicate::slt;
+        break;
+      case P::LE:
+        i = arith::CmpIPredicate::sle;
+        break;
+      case P::GT:
+        i = arith::CmpIPredicate::sgt;
+        break;
+      case P::GE:
+        i = arith::CmpIPredicate::sge;
+        break;
+      }
+      return arith::CmpIOp::create(b, loc, i, args[0], args[1]);
+    };
+    rewriter.replaceOp(op,
+                       broadcastElementwise(rewriter, op.getLoc(), op.getType(),
+                                            adaptor.getOperands(), body));
+    return success();
+  }
+};
+
 } // namespace
 
 void deepc::lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<ConstantLowering>(context);
+  patterns.add<ConstantLowering, CompareLowering>(context);
   auto add = [&](StringRef name, ElementwiseLowering::Body body) {
     patterns.add<ElementwiseLowering>(name, body, context);
   };
@@ -154,6 +224,8 @@ void deepc::lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   add(nn::SqrtOp::getOperationName(), sqrtBody);
   add(nn::RsqrtOp::getOperationName(), rsqrtBody);
   add(nn::AbsOp::getOperationName(), absBody);
+  add(nn::ErfOp::getOperationName(), erfBody);
+  add(nn::WhereOp::getOperationName(), whereBody);
 }
 
 //===----------------------------------------------------------------------===//
@@ -170,6 +242,7 @@ struct LowerNNToLinalgPass
     populateContractionPatterns(patterns);
     populateReductionPatterns(patterns);
     populateShapePatterns(patterns);
+    populateLossPatterns(patterns);
 
     ConversionTarget target(*context);
     target.addIllegalDialect<nn::NNDialect>();

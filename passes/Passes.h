@@ -6,6 +6,8 @@
 #ifndef DEEPC_PASSES_PASSES_H
 #define DEEPC_PASSES_PASSES_H
 
+#include "ir/NNDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"

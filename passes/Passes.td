@@ -45,4 +45,50 @@ def LowerNNToLinalgPass : Pass<"deepc-lower-nn-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def AutodiffPass : Pass<"deepc-autodiff", "mlir::ModuleOp"> {
+  let summary = "Turn each train function into its training step (or gradients)";
+  let description = [{
+    Rewrites every `func.func` with an `nn.train` attribute (docs/TRAINING.md
+    section 1) into its training step, in `nn` (docs/TRAINING.md sections 2
+    and 4). The pass knows no op by name:
+
+    - the ops on a path from a parameter (`nn.param` argument) to the loss
+      (result 0) are found by a forward sweep from the parameters and a
+      backward sweep from the loss; only float values carry gradients;
+    - walking those ops in reverse, it keeps a map from value to adjoint
+      (summing where a value fans out) and asks each op's
+      `DifferentiableOpInterface` for the adjoints of its operands; an op on
+      the path without the interface is an error at its location;
+    - `mode=grad` returns the loss and one gradient per parameter
+      (`nn.grad`); `mode=step` (the default) clips the gradients when
+      `clip_norm` is set, applies the optimizer's update (`sgd`, `adam`,
+      `adamw`, exactly as torch.optim) and returns the loss, the logits,
+      the updated parameters and the updated optimizer state, taking the
+      state and the learning rate (`nn.lr`) as new arguments.
+
+    The update is built from `nn` elementwise ops on rank-0 constants, so
+    it lowers, fuses and tiles like the rest. A parameter the loss does not
+    reach keeps its value and its state. The function gets the attribute
+    `nn.autodiff = "step" | "grad"`, and functions that have it are left
+    alone.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"step\"",
+           "What to build: `step` (gradients, clipping and the optimizer "
+           "update) or `grad` (the loss and the gradients only)">,
+  ];
+  let dependentDialects = ["deepc::nn::NNDialect"];
+}
+
+def PromoteF64Pass : Pass<"deepc-promote-f64", "mlir::ModuleOp"> {
+  let summary = "Rewrite every f32 tensor of every function to f64";
+  let description = [{
+    For gradient checks in double precision (`deepc gradcheck`): the f32
+    tensor types of every function's arguments, results and op results,
+    and the values of f32 `nn.constant`s, become f64. Ops whose result
+    types are inferred stay consistent, since every operand is promoted
+    alike; integer and bool tensors are untouched.
+  }];
+}
+
 #endif // DEEPC_PASSES_PASSES_TD

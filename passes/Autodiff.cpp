@@ -1,0 +1,423 @@
+//===- Autodiff.cpp - Reverse-mode autodiff and the optimizer update ------===//
+//
+// deepc-autodiff (docs/TRAINING.md sections 2 and 4): a generic reverse walk
+// over the ops between the parameters and the loss, asking each op's
+// DifferentiableOpInterface for its rule, then gradient clipping and the
+// torch.optim update, built from nn elementwise ops on rank-0 tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/NNOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace deepc {
+#define GEN_PASS_DEF_AUTODIFFPASS
+#include "passes/Passes.h.inc"
+} // namespace deepc
+
+using namespace mlir;
+using namespace deepc;
+
+namespace {
+
+/// The optimizer settings of an `nn.train` dictionary (docs/TRAINING.md
+/// section 1); absent keys take torch.optim's defaults.
+struct Settings {
+  std::string optimizer = "sgd";
+  double momentum = 0, weightDecay = 0;
+  bool nesterov = false;
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  std::optional<double> clipNorm;
+};
+
+/// A trained parameter: its argument, name and gradient, and the optimizer
+/// state arguments that belong to it.
+struct Param {
+  BlockArgument arg;
+  std::string name;
+  Value grad;    ///< null when the loss does not reach the parameter
+  Value updated; ///< the parameter after the step
+  SmallVector<std::pair<std::string, BlockArgument>> state;
+  SmallVector<Value> newState;
+};
+
+/// Builds the nn ops of the update at one location with rank-0 constants
+/// of one element type.
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+  Type elementType;
+
+  Value cst(double value) {
+    auto type = RankedTensorType::get({}, elementType);
+    return nn::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            type, b.getFloatAttr(cast<FloatType>(elementType), value)));
+  }
+  Value add(Value x, Value y) { return nn::AddOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return nn::SubOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return nn::MulOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return nn::DivOp::create(b, loc, x, y); }
+  Value mul(double x, Value y) { return mul(cst(x), y); }
+  Value sqrt(Value x) { return nn::SqrtOp::create(b, loc, x); }
+
+  /// The sum of every element of `x`, rank 0.
+  Value sumAll(Value x) {
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    if (rank == 0)
+      return x;
+    return nn::ReduceSumOp::create(
+        b, loc, x, llvm::to_vector(llvm::seq<int64_t>(0, rank)), false);
+  }
+
+  /// A tensor of zeros of `like`'s type.
+  Value zerosLike(Value like) {
+    auto type = cast<RankedTensorType>(like.getType());
+    if (type.hasStaticShape())
+      return nn::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(
+              type, b.getFloatAttr(cast<FloatType>(elementType), 0.0)));
+    return nn::BroadcastToOp::create(b, loc, cst(0.0), like);
+  }
+};
+
+} // namespace
+
+/// Reads the optimizer settings of `dict`, reporting unknown optimizers.
+static FailureOr<Settings> readSettings(func::FuncOp func) {
+  auto dict = func->getAttrOfType<DictionaryAttr>("nn.train");
+  if (!dict)
+    return func.emitError("nn.train must be a dictionary of settings");
+  Settings s;
+  auto number = [&](StringRef key, double &out) {
+    if (auto f = dict.getAs<FloatAttr>(key))
+      out = f.getValueAsDouble();
+    else if (auto i = dict.getAs<IntegerAttr>(key))
+      out = static_cast<double>(i.getInt());
+  };
+  if (auto name = dict.getAs<StringAttr>("optimizer"))
+    s.optimizer = name.str();
+  if (s.optimizer != "sgd" && s.optimizer != "adam" && s.optimizer != "adamw")
+    return func.emitError("unknown optimizer '") << s.optimizer << "'";
+  if (s.optimizer == "adamw")
+    s.weightDecay = 0.01;
+  number("momentum", s.momentum);
+  number("weight_decay", s.weightDecay);
+  number("beta1", s.beta1);
+  number("beta2", s.beta2);
+  number("eps", s.eps);
+  if (auto nesterov = dict.getAs<BoolAttr>("nesterov"))
+    s.nesterov = nesterov.getValue();
+  if (dict.get("clip_norm")) {
+    double clip = 0;
+    number("clip_norm", clip);
+    s.clipNorm = clip;
+  }
+  return s;
+}
+
+static bool isFloatTensor(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && isa<FloatType>(type.getElementType());
+}
+
+/// Builds, before the terminator of `block`, the gradient of `loss` with
+/// respect to each of `params` (null for a parameter the loss does not
+/// reach), and erases the adjoints nothing needs.
+static LogicalResult buildGradients(Block &block, Value loss,
+                                    MutableArrayRef<Param> params) {
+  Operation *terminator = block.getTerminator();
+  SmallVector<Operation *> forward;
+  for (Operation &op : block.without_terminator())
+    forward.push_back(&op);
+
+  // Values that depend on a parameter, and values the loss depends on.
+  DenseSet<Value> active, useful = {loss};
+  for (Param &p : params)
+    active.insert(p.arg);
+  for (Operation *op : forward)
+    if (llvm::any_of(op->getOperands(),
+                     [&](Value v) { return active.contains(v); }))
+      for (Value r : op->getResults())
+        if (isFloatTensor(r))
+          active.insert(r);
+  for (Operation *op : llvm::reverse(forward))
+    if (llvm::any_of(op->getResults(),
+                     [&](Value v) { return useful.contains(v); }))
+      useful.insert(op->operand_begin(), op->operand_end());
+
+  OpBuilder b(terminator);
+  DenseMap<Value, Value> adjoints;
+  if (active.contains(loss)) {
+    Emitter e{b, loss.getLoc(), getElementTypeOrSelf(loss.getType())};
+    adjoints[loss] = e.cst(1.0);
+  }
+  for (Operation *op : llvm::reverse(forward)) {
+    SmallVector<Value> resultAdjoints;
+    for (Value r : op->getResults())
+      resultAdjoints.push_back(adjoints.lookup(r));
+    if (llvm::all_of(resultAdjoints, [](Value v) { return !v; }))
+      continue;
+    auto rule = dyn_cast<nn::DifferentiableOpInterface>(op);
+    if (!rule)
+      return op->emitError("no gradient for '") << op->getName() << "' yet";
+    SmallVector<Value> operandAdjoints;
+    if (failed(rule.buildOperandAdjoints(b, resultAdjoints, operandAdjoints)))
+      return failure();
+    if (operandAdjoints.size() != op->getNumOperands())
+      return op->emitError("gradient rule of '")
+             << op->getName() << "' gave " << operandAdjoints.size()
+             << " adjoints for " << op->getNumOperands() << " operands";
+    for (auto [i, operand] : llvm::enumerate(op->getOperands())) {
+      if (!active.contains(operand) || !useful.contains(operand))
+        continue;
+      // A null adjoint: the operand's value does not affect the result
+      // (labels, a condition, the shape operand of broadcast_to).
+      Value adjoint = operandAdjoints[i];
+      if (!adjoint)
+        continue;
+      if (adjoint.getType() != operand.getType())
+        return op->emitError("gradient rule of '")
+               << op->getName() << "' gave " << adjoint.getType()
+               << " for operand #" << i << " of type " << operand.getType();
+      Value &sum = adjoints[operand];
+      sum = sum ? nn::AddOp::create(b, op->getLoc(), sum, adjoint) : adjoint;
+    }
+  }
+  for (Param &p : params)
+    p.grad = adjoints.lookup(p.arg);
+  return success();
+}
+
+/// Erases the ops after the forward ones (the first `numForward`) that
+/// nothing reads: rules build the adjoints of every operand, needed or not.
+static void eraseDeadAdjoints(Block &block, size_t numForward) {
+  SmallVector<Operation *> added;
+  for (Operation &op : llvm::drop_begin(block.without_terminator(), numForward))
+    added.push_back(&op);
+  for (Operation *op : llvm::reverse(added))
+    if (isOpTriviallyDead(op))
+      op->erase();
+}
+
+/// clip_grad_norm_: every gradient times min(clip / (total + 1e-6), 1),
+/// total being the 2-norm of all gradient elements together.
+static void clipGradients(Emitter &e, MutableArrayRef<Param> params,
+                          double clipNorm) {
+  Value squares;
+  for (Param &p : params) {
+    if (!p.grad)
+      continue;
+    Value s = e.sumAll(e.mul(p.grad, p.grad));
+    squares = squares ? e.add(squares, s) : s;
+  }
+  if (!squares)
+    return;
+  Value total = e.sqrt(squares);
+  Value coef = e.div(e.cst(clipNorm), e.add(total, e.cst(1e-6)));
+  coef = nn::MinOp::create(e.b, e.loc, coef, e.cst(1.0));
+  for (Param &p : params)
+    if (p.grad)
+      p.grad = e.mul(p.grad, coef);
+}
+
+/// torch.optim.SGD with momentum, nesterov and weight decay.
+static void buildSgd(Emitter &e, const Settings &s, Value lr, Param &p) {
+  Value g = p.grad;
+  if (s.weightDecay != 0)
+    g = e.add(g, e.mul(s.weightDecay, p.arg));
+  if (s.momentum != 0) {
+    Value buf = e.add(e.mul(s.momentum, p.state[0].second), g);
+    p.newState[0] = buf;
+    g = s.nesterov ? e.add(g, e.mul(s.momentum, buf)) : buf;
+  }
+  p.updated = e.sub(p.arg, e.mul(lr, g));
+}
+
+/// torch.optim.Adam / AdamW at step `t` (already incremented).
+static void buildAdam(Emitter &e, const Settings &s, Value lr, Value t,
+                      Param &p) {
+  Value param = p.arg, g = p.grad;
+  if (s.optimizer == "adamw")
+    param = e.mul(param, e.sub(e.cst(1.0), e.mul(lr, e.cst(s.weightDecay))));
+  else if (s.weightDecay != 0)
+    g = e.add(g, e.mul(s.weightDecay, param));
+  Value m = e.add(e.mul(s.beta1, p.state[0].second), e.mul(1 - s.beta1, g));
+  Value v =
+      e.add(e.mul(s.beta2, p.state[1].second), e.mul(1 - s.beta2, e.mul(g, g)));
+  p.newState[0] = m;
+  p.newState[1] = v;
+  auto correction = [&](double beta) {
+    return e.sub(e.cst(1.0), nn::PowOp::create(e.b, e.loc, e.cst(beta), t));
+  };
+  Value stepSize = e.div(lr, correction(s.beta1));
+  Value denom =
+      e.add(e.div(e.sqrt(v), e.sqrt(correction(s.beta2))), e.cst(s.eps));
+  p.updated = e.sub(param, e.mul(stepSize, e.div(m, denom)));
+}
+
+/// Rewrites `func` into its gradients (`grad`) or its training step.
+static LogicalResult differentiate(func::FuncOp func, StringRef mode) {
+  MLIRContext *context = func.getContext();
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("expects a function with one block");
+  Block &block = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(block.getTerminator());
+  if (ret.getNumOperands() == 0)
+    return func.emitError("a train function returns its loss first");
+  Value loss = ret.getOperand(0);
+  auto lossType = dyn_cast<RankedTensorType>(loss.getType());
+  if (!lossType || lossType.getRank() != 0 ||
+      !isa<FloatType>(lossType.getElementType()))
+    return func.emitError("the loss must be a rank-0 float tensor, not ")
+           << loss.getType();
+  Type elementType = lossType.getElementType();
+  FailureOr<Settings> settings = readSettings(func);
+  if (failed(settings))
+    return failure();
+
+  SmallVector<Param> params;
+  for (BlockArgument arg : block.getArguments())
+    if (auto name =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "nn.param"))
+      params.push_back({arg, name.str(), {}, arg, {}, {}});
+  size_t numForward = block.getOperations().size() - 1;
+  if (failed(buildGradients(block, loss, params)))
+    return failure();
+
+  OpBuilder b(ret);
+  Emitter e{b, func.getLoc(), elementType};
+  auto named = [&](StringRef key, StringRef name) {
+    return DictionaryAttr::get(
+        context, {NamedAttribute(key, StringAttr::get(context, name))});
+  };
+  auto lossAttrs = [&] {
+    NamedAttrList attrs(func.getResultAttrDict(0));
+    attrs.set("nn.loss", UnitAttr::get(context));
+    return attrs.getDictionary(context);
+  };
+  SmallVector<Value> results = {loss};
+  SmallVector<Attribute> resultAttrs = {lossAttrs()};
+
+  if (mode == "grad") {
+    for (Param &p : params) {
+      results.push_back(p.grad ? p.grad : e.zerosLike(p.arg));
+      resultAttrs.push_back(named("nn.grad", p.name));
+    }
+  } else {
+    // New arguments: the optimizer state, then the learning rate.
+    auto scalarType = RankedTensorType::get({}, elementType);
+    SmallVector<std::string> stateNames;
+    SmallVector<Type> types;
+    for (Param &p : params) {
+      SmallVector<StringRef> kinds;
+      if (settings->optimizer == "sgd" && settings->momentum != 0)
+        kinds = {"momentum_buffer"};
+      else if (settings->optimizer != "sgd")
+        kinds = {"exp_avg", "exp_avg_sq"};
+      for (StringRef kind : kinds) {
+        stateNames.push_back("__opt__." + p.name + "." + kind.str());
+        types.push_back(p.arg.getType());
+      }
+    }
+    bool adam = settings->optimizer != "sgd";
+    if (adam) {
+      stateNames.push_back("__opt__.step");
+      types.push_back(scalarType);
+    }
+    types.push_back(scalarType);
+    unsigned first = func.getNumArguments();
+    SmallVector<unsigned> indices(types.size(), first);
+    SmallVector<DictionaryAttr> argAttrs;
+    for (StringRef name : stateNames)
+      argAttrs.push_back(named("nn.state", name));
+    argAttrs.push_back(DictionaryAttr::get(
+        context, {NamedAttribute("nn.lr", UnitAttr::get(context))}));
+    SmallVector<Location> locs(types.size(), func.getLoc());
+    if (failed(func.insertArguments(indices, types, argAttrs, locs)))
+      return func.emitError("cannot add the optimizer state arguments");
+    Value lr = block.getArgument(block.getNumArguments() - 1);
+
+    unsigned next = first;
+    for (Param &p : params)
+      for (size_t i = 0, n = adam                      ? 2
+                             : settings->momentum != 0 ? 1
+                                                       : 0;
+           i < n; ++i) {
+        p.state.push_back({stateNames[next - first], block.getArgument(next)});
+        p.newState.push_back(block.getArgument(next));
+        ++next;
+      }
+
+    if (settings->clipNorm)
+      clipGradients(e, params, *settings->clipNorm);
+    Value step;
+    if (adam)
+      step = e.add(block.getArgument(next), e.cst(1.0));
+    for (Param &p : params) {
+      if (!p.grad)
+        continue;
+      if (adam)
+        buildAdam(e, *settings, lr, step, p);
+      else
+        buildSgd(e, *settings, lr, p);
+    }
+
+    for (unsigned i = 1; i < ret.getNumOperands(); ++i) {
+      results.push_back(ret.getOperand(i));
+      resultAttrs.push_back(func.getResultAttrDict(i));
+    }
+    for (Param &p : params) {
+      results.push_back(p.updated);
+      resultAttrs.push_back(named("nn.param", p.name));
+    }
+    for (Param &p : params)
+      for (auto [state, value] : llvm::zip_equal(p.state, p.newState)) {
+        results.push_back(value);
+        resultAttrs.push_back(named("nn.state", state.first));
+      }
+    if (adam) {
+      results.push_back(step);
+      resultAttrs.push_back(named("nn.state", "__opt__.step"));
+    }
+  }
+
+  func::ReturnOp::create(b, ret.getLoc(), results);
+  ret.erase();
+  eraseDeadAdjoints(block, numForward);
+  func.setType(FunctionType::get(context, block.getArgumentTypes(),
+                                 ValueRange(results).getTypes()));
+  for (Attribute &attr : resultAttrs)
+    if (!attr)
+      attr = DictionaryAttr::get(context);
+  func.setAllResultAttrs(resultAttrs);
+  func->setAttr("nn.autodiff", StringAttr::get(context, mode));
+  return success();
+}
+
+namespace {
+struct AutodiffPass : deepc::impl::AutodiffPassBase<AutodiffPass> {
+  using AutodiffPassBase::AutodiffPassBase;
+
+  void runOnOperation() override {
+    if (mode != "step" && mode != "grad") {
+      getOperation().emitError("deepc-autodiff: mode must be 'step' or "
+                               "'grad', not '")
+          << mode << "'";
+      return signalPassFailure();
+    }
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (!func->hasAttr("nn.train") || func->hasAttr("nn.autodiff"))
+        continue;
+      if (failed(differentiate(func, mode)))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace
