@@ -441,10 +441,22 @@ Value MLIRGen::genCall(const CallExpr &call) {
     Value x = operand(0);
     if (!x)
       return nullptr;
-    if (call.axes.empty())
-      return unsupported(call.getLoc(), "'argmax' without an axis");
-    return nn::ArgmaxOp::create(builder, l, x, uint64_t(call.axes[0]),
-                                call.keepdims);
+    if (!call.axes.empty())
+      return nn::ArgmaxOp::create(builder, l, x, uint64_t(call.axes[0]),
+                                  call.keepdims);
+    // Without an axis: the index into the flattened tensor, as in NumPy.
+    auto type = llvm::cast<mlir::RankedTensorType>(x.getType());
+    int64_t count = type.hasStaticShape() ? type.getNumElements()
+                                          : mlir::ShapedType::kDynamic;
+    Value flat = nn::ReshapeOp::create(
+        builder, l, mlir::RankedTensorType::get({count}, type.getElementType()),
+        x);
+    Value index = nn::ArgmaxOp::create(builder, l, flat, uint64_t(0), false);
+    if (!call.keepdims)
+      return index;
+    auto ones = mlir::RankedTensorType::get(
+        llvm::SmallVector<int64_t>(type.getRank(), 1), builder.getI64Type());
+    return nn::ReshapeOp::create(builder, l, ones, index);
   }
   case Builtin::Softmax:
   case Builtin::LogSoftmax: {
