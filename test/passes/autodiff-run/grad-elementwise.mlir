@@ -12,52 +12,52 @@ func.func @fit_binary(%a: tensor<2x3xf32> {nn.param = "a"}, %b: tensor<3xf32> {n
     -> (tensor<f32>)
     attributes {nn.train = {optimizer = "sgd"}} {
   %t0 = nn.add %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
-  %w0 = nn.constant dense<[[1.15625, 0.46875, 1.96875], [-1.15625, -1.34375, 0.46875]]> : tensor<2x3xf32>
+  %w0 = nn.constant dense<[[-0.40625, -1.15625, -0.96875], [1.03125, -0.90625, -0.03125]]> : tensor<2x3xf32>
   %m0 = nn.mul %t0, %w0 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s0 = nn.reduce_sum %m0 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %t1 = nn.sub %c, %a : tensor<2x1xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
-  %w1 = nn.constant dense<[[-1.84375, -1.84375, 0.03125], [-0.15625, 1.65625, 0.53125]]> : tensor<2x3xf32>
+  %w1 = nn.constant dense<[[1.90625, 1.84375, 0.90625], [0.15625, -0.90625, -1.34375]]> : tensor<2x3xf32>
   %m1 = nn.mul %t1, %w1 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s1 = nn.reduce_sum %m1 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc1 = nn.add %s0, %s1 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t2 = nn.mul %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
-  %w2 = nn.constant dense<[[0.03125, -0.03125, -1.03125], [-1.96875, -1.21875, 0.78125]]> : tensor<2x3xf32>
+  %w2 = nn.constant dense<[[1.90625, 0.09375, -1.53125], [0.46875, 1.09375, 0.46875]]> : tensor<2x3xf32>
   %m2 = nn.mul %t2, %w2 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s2 = nn.reduce_sum %m2 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc2 = nn.add %acc1, %s2 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t3 = nn.div %a, %c : tensor<2x3xf32>, tensor<2x1xf32> -> tensor<2x3xf32>
-  %w3 = nn.constant dense<[[-1.21875, -0.53125, -1.96875], [1.34375, -1.40625, -0.90625]]> : tensor<2x3xf32>
+  %w3 = nn.constant dense<[[1.65625, -1.84375, 0.09375], [-0.15625, -1.78125, 0.59375]]> : tensor<2x3xf32>
   %m3 = nn.mul %t3, %w3 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s3 = nn.reduce_sum %m3 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc3 = nn.add %acc2, %s3 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t4 = nn.div %b, %a : tensor<3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
-  %w4 = nn.constant dense<[[1.53125, 0.03125, 1.40625], [0.53125, 0.96875, -1.65625]]> : tensor<2x3xf32>
+  %w4 = nn.constant dense<[[1.40625, 0.34375, -0.96875], [1.34375, 0.03125, 0.03125]]> : tensor<2x3xf32>
   %m4 = nn.mul %t4, %w4 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s4 = nn.reduce_sum %m4 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc4 = nn.add %acc3, %s4 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t5 = nn.max %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
-  %w5 = nn.constant dense<[[0.15625, 0.03125, 1.46875], [-0.53125, 0.40625, -1.78125]]> : tensor<2x3xf32>
+  %w5 = nn.constant dense<[[1.03125, -1.40625, 1.28125], [0.71875, 1.15625, -1.21875]]> : tensor<2x3xf32>
   %m5 = nn.mul %t5, %w5 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s5 = nn.reduce_sum %m5 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc5 = nn.add %acc4, %s5 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t6 = nn.min %c, %a : tensor<2x1xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
-  %w6 = nn.constant dense<[[-0.46875, -0.71875, -1.40625], [1.28125, -0.46875, 1.90625]]> : tensor<2x3xf32>
+  %w6 = nn.constant dense<[[1.21875, -1.21875, -1.65625], [1.40625, 1.46875, 1.53125]]> : tensor<2x3xf32>
   %m6 = nn.mul %t6, %w6 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s6 = nn.reduce_sum %m6 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc6 = nn.add %acc5, %s6 : tensor<f32>, tensor<f32> -> tensor<f32>
   %p7 = nn.pow %c, %b : tensor<2x1xf32>, tensor<3xf32> -> tensor<2x3xf32>
   %t7 = nn.mul %p7, %a : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
-  %w7 = nn.constant dense<[[0.34375, 0.40625, 0.53125], [0.71875, -1.40625, -0.21875]]> : tensor<2x3xf32>
+  %w7 = nn.constant dense<[[-0.09375, -0.90625, -1.96875], [0.59375, 0.90625, 1.34375]]> : tensor<2x3xf32>
   %m7 = nn.mul %t7, %w7 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s7 = nn.reduce_sum %m7 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc7 = nn.add %acc6, %s7 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t8 = nn.add %x, %b : tensor<?x3xf32>, tensor<3xf32> -> tensor<?x3xf32>
-  %w8 = nn.constant dense<[[-1.03125, -0.40625, -1.59375], [1.84375, -1.15625, 0.65625]]> : tensor<2x3xf32>
+  %w8 = nn.constant dense<[[-0.84375, -1.15625, 0.53125], [1.21875, 1.84375, -1.40625]]> : tensor<2x3xf32>
   %m8 = nn.mul %t8, %w8 : tensor<?x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s8 = nn.reduce_sum %m8 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc8 = nn.add %acc7, %s8 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t9 = nn.mul %x, %c : tensor<?x3xf32>, tensor<2x1xf32> -> tensor<2x3xf32>
-  %w9 = nn.constant dense<[[-0.78125, 1.46875, 0.65625], [-1.46875, 1.40625, 1.78125]]> : tensor<2x3xf32>
+  %w9 = nn.constant dense<[[-0.09375, 1.59375, -0.28125], [0.34375, -1.90625, 0.71875]]> : tensor<2x3xf32>
   %m9 = nn.mul %t9, %w9 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s9 = nn.reduce_sum %m9 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc9 = nn.add %acc8, %s9 : tensor<f32>, tensor<f32> -> tensor<f32>
@@ -68,41 +68,41 @@ func.func @fit_unary(%a: tensor<2x3xf32> {nn.param = "a"})
     -> (tensor<f32>)
     attributes {nn.train = {optimizer = "sgd"}} {
   %t0 = nn.neg %a : tensor<2x3xf32>
-  %w0 = nn.constant dense<[[-1.28125, 1.53125, 0.59375], [0.28125, -0.46875, -0.34375]]> : tensor<2x3xf32>
+  %w0 = nn.constant dense<[[-1.15625, 1.34375, -1.71875], [1.28125, -1.34375, -0.46875]]> : tensor<2x3xf32>
   %m0 = nn.mul %t0, %w0 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s0 = nn.reduce_sum %m0 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %t1 = nn.relu %a : tensor<2x3xf32>
-  %w1 = nn.constant dense<[[-1.03125, -1.84375, 1.53125], [-0.15625, 0.21875, -0.71875]]> : tensor<2x3xf32>
+  %w1 = nn.constant dense<[[-0.71875, 0.78125, -1.28125], [-0.40625, -1.96875, -0.96875]]> : tensor<2x3xf32>
   %m1 = nn.mul %t1, %w1 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s1 = nn.reduce_sum %m1 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc1 = nn.add %s0, %s1 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t2 = nn.tanh %a : tensor<2x3xf32>
-  %w2 = nn.constant dense<[[1.03125, -1.90625, -0.53125], [-1.90625, -1.53125, 1.84375]]> : tensor<2x3xf32>
+  %w2 = nn.constant dense<[[-0.34375, -1.59375, 0.53125], [-0.46875, 0.90625, 0.59375]]> : tensor<2x3xf32>
   %m2 = nn.mul %t2, %w2 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s2 = nn.reduce_sum %m2 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc2 = nn.add %acc1, %s2 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t3 = nn.sigmoid %a : tensor<2x3xf32>
-  %w3 = nn.constant dense<[[0.65625, -0.28125, 0.09375], [1.46875, -0.59375, 0.34375]]> : tensor<2x3xf32>
+  %w3 = nn.constant dense<[[-0.28125, 1.46875, 0.53125], [1.21875, -0.65625, 0.15625]]> : tensor<2x3xf32>
   %m3 = nn.mul %t3, %w3 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s3 = nn.reduce_sum %m3 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc3 = nn.add %acc2, %s3 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t4 = nn.gelu %a : tensor<2x3xf32>
-  %w4 = nn.constant dense<[[0.71875, -0.59375, 0.09375], [1.03125, 1.65625, -1.40625]]> : tensor<2x3xf32>
+  %w4 = nn.constant dense<[[-1.21875, 1.96875, -1.03125], [-0.96875, -1.71875, -0.96875]]> : tensor<2x3xf32>
   %m4 = nn.mul %t4, %w4 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s4 = nn.reduce_sum %m4 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc4 = nn.add %acc3, %s4 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t5 = nn.exp %a : tensor<2x3xf32>
-  %w5 = nn.constant dense<[[1.71875, -1.96875, 1.03125], [1.21875, -1.46875, -0.34375]]> : tensor<2x3xf32>
+  %w5 = nn.constant dense<[[1.03125, 0.78125, -1.46875], [-0.46875, -0.34375, 0.65625]]> : tensor<2x3xf32>
   %m5 = nn.mul %t5, %w5 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s5 = nn.reduce_sum %m5 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc5 = nn.add %acc4, %s5 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t6 = nn.abs %a : tensor<2x3xf32>
-  %w6 = nn.constant dense<[[1.28125, -1.96875, 0.53125], [1.15625, 0.03125, 0.90625]]> : tensor<2x3xf32>
+  %w6 = nn.constant dense<[[-0.15625, 0.34375, 1.34375], [0.90625, -0.53125, -0.21875]]> : tensor<2x3xf32>
   %m6 = nn.mul %t6, %w6 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s6 = nn.reduce_sum %m6 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc6 = nn.add %acc5, %s6 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t7 = nn.erf %a : tensor<2x3xf32>
-  %w7 = nn.constant dense<[[-1.09375, -1.21875, -0.53125], [-1.28125, -0.59375, 1.78125]]> : tensor<2x3xf32>
+  %w7 = nn.constant dense<[[-0.53125, -1.53125, -1.15625], [-0.84375, -0.71875, -0.71875]]> : tensor<2x3xf32>
   %m7 = nn.mul %t7, %w7 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s7 = nn.reduce_sum %m7 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc7 = nn.add %acc6, %s7 : tensor<f32>, tensor<f32> -> tensor<f32>
@@ -110,7 +110,7 @@ func.func @fit_unary(%a: tensor<2x3xf32> {nn.param = "a"})
   %half8 = nn.constant dense<0.5> : tensor<f32>
   %u8 = nn.add %abs8, %half8 : tensor<2x3xf32>, tensor<f32> -> tensor<2x3xf32>
   %t8 = nn.log %u8 : tensor<2x3xf32>
-  %w8 = nn.constant dense<[[0.28125, -0.65625, -0.90625], [1.78125, -0.21875, 1.90625]]> : tensor<2x3xf32>
+  %w8 = nn.constant dense<[[0.28125, 1.90625, 1.09375], [1.15625, 1.03125, 0.40625]]> : tensor<2x3xf32>
   %m8 = nn.mul %t8, %w8 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s8 = nn.reduce_sum %m8 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc8 = nn.add %acc7, %s8 : tensor<f32>, tensor<f32> -> tensor<f32>
@@ -118,7 +118,7 @@ func.func @fit_unary(%a: tensor<2x3xf32> {nn.param = "a"})
   %half9 = nn.constant dense<0.5> : tensor<f32>
   %u9 = nn.add %abs9, %half9 : tensor<2x3xf32>, tensor<f32> -> tensor<2x3xf32>
   %t9 = nn.sqrt %u9 : tensor<2x3xf32>
-  %w9 = nn.constant dense<[[0.03125, 0.09375, 1.59375], [0.96875, 0.34375, -0.28125]]> : tensor<2x3xf32>
+  %w9 = nn.constant dense<[[1.65625, 0.78125, 0.03125], [-1.71875, -0.03125, -1.15625]]> : tensor<2x3xf32>
   %m9 = nn.mul %t9, %w9 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s9 = nn.reduce_sum %m9 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc9 = nn.add %acc8, %s9 : tensor<f32>, tensor<f32> -> tensor<f32>
@@ -126,7 +126,7 @@ func.func @fit_unary(%a: tensor<2x3xf32> {nn.param = "a"})
   %half10 = nn.constant dense<0.5> : tensor<f32>
   %u10 = nn.add %abs10, %half10 : tensor<2x3xf32>, tensor<f32> -> tensor<2x3xf32>
   %t10 = nn.rsqrt %u10 : tensor<2x3xf32>
-  %w10 = nn.constant dense<[[1.53125, -0.34375, 1.71875], [-1.71875, -0.28125, 0.09375]]> : tensor<2x3xf32>
+  %w10 = nn.constant dense<[[-1.46875, 0.03125, 1.15625], [-0.84375, 1.09375, 0.09375]]> : tensor<2x3xf32>
   %m10 = nn.mul %t10, %w10 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s10 = nn.reduce_sum %m10 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc10 = nn.add %acc9, %s10 : tensor<f32>, tensor<f32> -> tensor<f32>
@@ -139,16 +139,16 @@ func.func @fit_where(%a: tensor<2x3xf32> {nn.param = "a"}, %b: tensor<3xf32> {nn
   %zero0 = nn.constant dense<0.0> : tensor<f32>
   %c0 = nn.compare gt, %a, %zero0 : tensor<2x3xf32>, tensor<f32> -> tensor<2x3xi1>
   %t0 = nn.where %c0, %a, %b : tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
-  %w0 = nn.constant dense<[[-1.15625, 1.65625, 1.34375], [-1.53125, 0.40625, -0.09375]]> : tensor<2x3xf32>
+  %w0 = nn.constant dense<[[-0.46875, 1.90625, 0.53125], [0.78125, 0.09375, -0.78125]]> : tensor<2x3xf32>
   %m0 = nn.mul %t0, %w0 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s0 = nn.reduce_sum %m0 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %t1 = nn.broadcast_to %b, %a : tensor<3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
-  %w1 = nn.constant dense<[[0.40625, 0.65625, -0.78125], [1.84375, -0.15625, 0.53125]]> : tensor<2x3xf32>
+  %w1 = nn.constant dense<[[-0.40625, 1.78125, -1.21875], [1.96875, 1.03125, -0.53125]]> : tensor<2x3xf32>
   %m1 = nn.mul %t1, %w1 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s1 = nn.reduce_sum %m1 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc1 = nn.add %s0, %s1 : tensor<f32>, tensor<f32> -> tensor<f32>
   %t2 = nn.broadcast_to %r, %a axes = [1] : tensor<2xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
-  %w2 = nn.constant dense<[[0.53125, -1.28125, -1.78125], [-0.34375, 1.03125, 1.28125]]> : tensor<2x3xf32>
+  %w2 = nn.constant dense<[[0.59375, -0.46875, -0.46875], [0.03125, -1.90625, -0.03125]]> : tensor<2x3xf32>
   %m2 = nn.mul %t2, %w2 : tensor<2x3xf32>, tensor<2x3xf32> -> tensor<2x3xf32>
   %s2 = nn.reduce_sum %m2 axes = [0, 1] : tensor<2x3xf32> -> tensor<f32>
   %acc2 = nn.add %acc1, %s2 : tensor<f32>, tensor<f32> -> tensor<f32>
@@ -167,10 +167,10 @@ func.func private @fit_binary(tensor<2x3xf64>, tensor<3xf64>, tensor<2x1xf64>, t
 func.func private @fit_unary(tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>)
 func.func private @fit_where(tensor<2x3xf64>, tensor<3xf64>, tensor<2xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<3xf64>, tensor<2xf64>)
 func.func @main() {
-  %fit_binary_a_c = arith.constant dense<[[0.53125, 1.59375, 1.09375], [-1.09375, -0.78125, 1.46875]]> : tensor<2x3xf64>
-  %fit_binary_b_c = arith.constant dense<[-1.96875, 1.28125, 1.21875]> : tensor<3xf64>
-  %fit_binary_c_c = arith.constant dense<[[1.21875], [0.96875]]> : tensor<2x1xf64>
-  %fit_binary_x_c = arith.constant dense<[[-0.90625, -0.96875, -0.21875], [0.03125, 0.21875, 1.96875]]> : tensor<2x3xf64>
+  %fit_binary_a_c = arith.constant dense<[[0.03125, 1.78125, -1.40625], [1.78125, -0.78125, -0.28125]]> : tensor<2x3xf64>
+  %fit_binary_b_c = arith.constant dense<[1.28125, -0.34375, 0.21875]> : tensor<3xf64>
+  %fit_binary_c_c = arith.constant dense<[[0.53125], [1.65625]]> : tensor<2x1xf64>
+  %fit_binary_x_c = arith.constant dense<[[0.15625, -0.65625, 1.15625], [-0.78125, -0.15625, -1.46875]]> : tensor<2x3xf64>
   %fit_binary_x = tensor.cast %fit_binary_x_c : tensor<2x3xf64> to tensor<?x3xf64>
   %fit_binary_loss, %fit_binary_da, %fit_binary_db, %fit_binary_dc = call @fit_binary(%fit_binary_a_c, %fit_binary_b_c, %fit_binary_c_c, %fit_binary_x) : (tensor<2x3xf64>, tensor<3xf64>, tensor<2x1xf64>, tensor<?x3xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<3xf64>, tensor<2x1xf64>)
   %fit_binary_loss_u = tensor.cast %fit_binary_loss : tensor<f64> to tensor<*xf64>
@@ -183,16 +183,16 @@ func.func @main() {
   %fit_binary_dc_flat = tensor.collapse_shape %fit_binary_dc [[0, 1]] : tensor<2x1xf64> into tensor<2xf64>
   %fit_binary_dc_u = tensor.cast %fit_binary_dc_flat : tensor<2xf64> to tensor<*xf64>
   call @print(%fit_binary_dc_u) : (tensor<*xf64>) -> ()
-  %fit_unary_a_c = arith.constant dense<[[1.59375, 0.28125, -1.40625], [-1.21875, 1.71875, 0.21875]]> : tensor<2x3xf64>
+  %fit_unary_a_c = arith.constant dense<[[1.65625, 1.28125, 1.53125], [0.65625, -1.03125, 1.09375]]> : tensor<2x3xf64>
   %fit_unary_loss, %fit_unary_da = call @fit_unary(%fit_unary_a_c) : (tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>)
   %fit_unary_loss_u = tensor.cast %fit_unary_loss : tensor<f64> to tensor<*xf64>
   call @print(%fit_unary_loss_u) : (tensor<*xf64>) -> ()
   %fit_unary_da_flat = tensor.collapse_shape %fit_unary_da [[0, 1]] : tensor<2x3xf64> into tensor<6xf64>
   %fit_unary_da_u = tensor.cast %fit_unary_da_flat : tensor<6xf64> to tensor<*xf64>
   call @print(%fit_unary_da_u) : (tensor<*xf64>) -> ()
-  %fit_where_a_c = arith.constant dense<[[1.78125, -0.96875, 1.21875], [0.71875, 0.84375, 0.53125]]> : tensor<2x3xf64>
-  %fit_where_b_c = arith.constant dense<[1.90625, -0.65625, -0.40625]> : tensor<3xf64>
-  %fit_where_r_c = arith.constant dense<[-1.21875, -1.78125]> : tensor<2xf64>
+  %fit_where_a_c = arith.constant dense<[[-1.40625, 1.84375, -0.40625], [-0.84375, 1.40625, -1.53125]]> : tensor<2x3xf64>
+  %fit_where_b_c = arith.constant dense<[0.90625, -1.21875, -0.40625]> : tensor<3xf64>
+  %fit_where_r_c = arith.constant dense<[-1.09375, 1.34375]> : tensor<2xf64>
   %fit_where_loss, %fit_where_da, %fit_where_db, %fit_where_dr = call @fit_where(%fit_where_a_c, %fit_where_b_c, %fit_where_r_c) : (tensor<2x3xf64>, tensor<3xf64>, tensor<2xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<3xf64>, tensor<2xf64>)
   %fit_where_loss_u = tensor.cast %fit_where_loss : tensor<f64> to tensor<*xf64>
   call @print(%fit_where_loss_u) : (tensor<*xf64>) -> ()
@@ -208,24 +208,24 @@ func.func @main() {
 
 // fit_binary
 // CHECK: sizes = [] strides
-// CHECK-NEXT: {{\[}}-3.02897]
+// CHECK-NEXT: {{\[}}56.7382]
 // CHECK: sizes = [6] strides
-// CHECK-NEXT: {{\[}}12.5405, 2.3755, -3.09753, 6.65247, -9.86568, -1.10182]
+// CHECK-NEXT: {{\[}}-1840.58, -8.99818, -5.29693, 2.6907, 0.796847, 4.71892]
 // CHECK: sizes = [3] strides
-// CHECK-NEXT: {{\[}}5.4301, -2.21775, 3.30244]
+// CHECK-NEXT: {{\[}}49.6996, 0.215432, -0.951065]
 // CHECK: sizes = [2] strides
-// CHECK-NEXT: {{\[}}-1.36111, 12.2267]
+// CHECK-NEXT: {{\[}}16.2599, -0.429345]
 // fit_unary
 // CHECK: sizes = [] strides
-// CHECK-NEXT: {{\[}}13.1527]
+// CHECK-NEXT: {{\[}}-0.3714]
 // CHECK: sizes = [6] strides
-// CHECK-NEXT: {{\[}}10.8426, -12.0193, -0.841313, -3.62028, -5.86562, 5.32732]
+// CHECK-NEXT: {{\[}}5.12434, 5.65704, -5.77866, -2.7282, 1.4914, -0.0547036]
 // fit_where
 // CHECK: sizes = [] strides
-// CHECK-NEXT: {{\[}}1.32422]
+// CHECK-NEXT: {{\[}}0.544922]
 // CHECK: sizes = [6] strides
-// CHECK-NEXT: {{\[}}-1.15625, {{-?[0-9.e+-]+}}, 1.34375, -1.53125, 0.40625, -0.09375]
+// CHECK-NEXT: {{\[}}{{-?[0-9.e+-]+}}, 1.90625, {{-?[0-9.e+-]+}}, {{-?[0-9.e+-]+}}, 0.09375, {{-?[0-9.e+-]+}}]
 // CHECK: sizes = [3] strides
-// CHECK-NEXT: {{\[}}2.25, 2.15625, -0.25]
+// CHECK-NEXT: {{\[}}1.875, 2.8125, -2]
 // CHECK: sizes = [2] strides
-// CHECK-NEXT: {{\[}}-2.53125, 1.96875]
+// CHECK-NEXT: {{\[}}-0.34375, -1.90625]

@@ -55,9 +55,9 @@ func.func private @fit_cross_entropy_i64(tensor<2x5xf64>, tensor<2xi64>) -> (ten
 func.func private @fit_mse(tensor<2x3xf64>, tensor<3x2xf64>, tensor<2xf64>, tensor<?x3xf64>, tensor<?x2xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<3x2xf64>, tensor<2xf64>)
 func.func private @fit_bce_with_logits(tensor<3x2xf64>, tensor<2xf64>, tensor<?x2xf64>) -> (tensor<f64>, tensor<3x2xf64>, tensor<2xf64>)
 func.func @main() {
-  %fit_cross_entropy_w_c = arith.constant dense<[[-1.28125, 0.46875, -0.34375], [-0.34375, 1.28125, -1.34375], [1.71875, 1.59375, 0.65625], [-1.78125, 0.65625, 0.40625]]> : tensor<4x3xf64>
-  %fit_cross_entropy_b_c = arith.constant dense<[1.09375, -1.15625, 1.84375, 1.53125]> : tensor<4xf64>
-  %fit_cross_entropy_x_c = arith.constant dense<[[-1.53125, -0.71875, -1.84375], [1.34375, 1.65625, 1.96875], [0.46875, 0.65625, 0.71875]]> : tensor<3x3xf64>
+  %fit_cross_entropy_w_c = arith.constant dense<[[-1.65625, -1.03125, 1.21875], [0.34375, -1.59375, -0.28125], [-0.09375, -1.34375, 0.96875], [-1.53125, -0.40625, 0.09375]]> : tensor<4x3xf64>
+  %fit_cross_entropy_b_c = arith.constant dense<[-0.28125, 0.34375, 0.96875, 1.84375]> : tensor<4xf64>
+  %fit_cross_entropy_x_c = arith.constant dense<[[-0.84375, 0.59375, 0.78125], [-0.84375, -1.96875, 1.90625], [-0.78125, -0.71875, 1.59375]]> : tensor<3x3xf64>
   %fit_cross_entropy_x = tensor.cast %fit_cross_entropy_x_c : tensor<3x3xf64> to tensor<?x3xf64>
   %fit_cross_entropy_y_c = arith.constant dense<[2, 0, 3]> : tensor<3xi32>
   %fit_cross_entropy_y = tensor.cast %fit_cross_entropy_y_c : tensor<3xi32> to tensor<?xi32>
@@ -69,7 +69,7 @@ func.func @main() {
   call @print(%fit_cross_entropy_dw_u) : (tensor<*xf64>) -> ()
   %fit_cross_entropy_db_u = tensor.cast %fit_cross_entropy_db : tensor<4xf64> to tensor<*xf64>
   call @print(%fit_cross_entropy_db_u) : (tensor<*xf64>) -> ()
-  %fit_cross_entropy_i64_l_c = arith.constant dense<[[5.625, 35.625, 8.125, -13.125, 0.625], [-38.125, 18.125, 15.625, -6.875, 28.125]]> : tensor<2x5xf64>
+  %fit_cross_entropy_i64_l_c = arith.constant dense<[[6.875, -1.875, 21.875, -38.125, 16.875], [-10.625, -33.125, 13.125, 34.375, -23.125]]> : tensor<2x5xf64>
   %fit_cross_entropy_i64_y_c = arith.constant dense<[4, 1]> : tensor<2xi64>
   %fit_cross_entropy_i64_loss, %fit_cross_entropy_i64_dl = call @fit_cross_entropy_i64(%fit_cross_entropy_i64_l_c, %fit_cross_entropy_i64_y_c) : (tensor<2x5xf64>, tensor<2xi64>) -> (tensor<f64>, tensor<2x5xf64>)
   %fit_cross_entropy_i64_loss_u = tensor.cast %fit_cross_entropy_i64_loss : tensor<f64> to tensor<*xf64>
@@ -77,12 +77,12 @@ func.func @main() {
   %fit_cross_entropy_i64_dl_flat = tensor.collapse_shape %fit_cross_entropy_i64_dl [[0, 1]] : tensor<2x5xf64> into tensor<10xf64>
   %fit_cross_entropy_i64_dl_u = tensor.cast %fit_cross_entropy_i64_dl_flat : tensor<10xf64> to tensor<*xf64>
   call @print(%fit_cross_entropy_i64_dl_u) : (tensor<*xf64>) -> ()
-  %fit_mse_w_c = arith.constant dense<[[1.03125, -0.65625, -1.71875], [-1.46875, -1.28125, -0.78125]]> : tensor<2x3xf64>
-  %fit_mse_a_c = arith.constant dense<[[-0.21875, 1.71875], [-0.90625, 1.59375], [0.71875, 1.40625]]> : tensor<3x2xf64>
-  %fit_mse_b_c = arith.constant dense<[-0.40625, -1.96875]> : tensor<2xf64>
-  %fit_mse_x_c = arith.constant dense<[[1.15625, -1.03125, -1.40625], [1.21875, 0.71875, -1.15625], [-0.90625, 1.78125, -0.90625]]> : tensor<3x3xf64>
+  %fit_mse_w_c = arith.constant dense<[[0.53125, -0.78125, 0.96875], [0.90625, -1.15625, 1.34375]]> : tensor<2x3xf64>
+  %fit_mse_a_c = arith.constant dense<[[0.65625, 0.71875], [1.28125, -0.28125], [1.03125, 1.53125]]> : tensor<3x2xf64>
+  %fit_mse_b_c = arith.constant dense<[-1.59375, 1.40625]> : tensor<2xf64>
+  %fit_mse_x_c = arith.constant dense<[[-0.40625, -0.09375, -1.40625], [0.78125, -0.84375, 1.46875], [-0.90625, 0.21875, -0.40625]]> : tensor<3x3xf64>
   %fit_mse_x = tensor.cast %fit_mse_x_c : tensor<3x3xf64> to tensor<?x3xf64>
-  %fit_mse_t_c = arith.constant dense<[[0.78125, -1.46875], [1.28125, -1.53125], [0.09375, -1.84375]]> : tensor<3x2xf64>
+  %fit_mse_t_c = arith.constant dense<[[0.46875, -1.21875], [-1.28125, 0.96875], [1.03125, 0.28125]]> : tensor<3x2xf64>
   %fit_mse_t = tensor.cast %fit_mse_t_c : tensor<3x2xf64> to tensor<?x2xf64>
   %fit_mse_loss, %fit_mse_dw, %fit_mse_da, %fit_mse_db = call @fit_mse(%fit_mse_w_c, %fit_mse_a_c, %fit_mse_b_c, %fit_mse_x, %fit_mse_t) : (tensor<2x3xf64>, tensor<3x2xf64>, tensor<2xf64>, tensor<?x3xf64>, tensor<?x2xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<3x2xf64>, tensor<2xf64>)
   %fit_mse_loss_u = tensor.cast %fit_mse_loss : tensor<f64> to tensor<*xf64>
@@ -95,9 +95,9 @@ func.func @main() {
   call @print(%fit_mse_da_u) : (tensor<*xf64>) -> ()
   %fit_mse_db_u = tensor.cast %fit_mse_db : tensor<2xf64> to tensor<*xf64>
   call @print(%fit_mse_db_u) : (tensor<*xf64>) -> ()
-  %fit_bce_with_logits_x_c = arith.constant dense<[[1.75, 11.25], [-13.25, -7.25], [8.25, 3.25]]> : tensor<3x2xf64>
-  %fit_bce_with_logits_y_c = arith.constant dense<[0.34375, 0.65625]> : tensor<2xf64>
-  %fit_bce_with_logits_t_c = arith.constant dense<[[0.46875, 0.84375], [0.28125, 0.78125], [0.65625, 0.71875]]> : tensor<3x2xf64>
+  %fit_bce_with_logits_x_c = arith.constant dense<[[13.25, -9.25], [11.25, -10.75], [14.75, 3.75]]> : tensor<3x2xf64>
+  %fit_bce_with_logits_y_c = arith.constant dense<[0.59375, 0.96875]> : tensor<2xf64>
+  %fit_bce_with_logits_t_c = arith.constant dense<[[0.78125, 0.78125], [0.03125, 0.34375], [0.09375, 0.21875]]> : tensor<3x2xf64>
   %fit_bce_with_logits_t = tensor.cast %fit_bce_with_logits_t_c : tensor<3x2xf64> to tensor<?x2xf64>
   %fit_bce_with_logits_loss, %fit_bce_with_logits_dx, %fit_bce_with_logits_dy = call @fit_bce_with_logits(%fit_bce_with_logits_x_c, %fit_bce_with_logits_y_c, %fit_bce_with_logits_t) : (tensor<3x2xf64>, tensor<2xf64>, tensor<?x2xf64>) -> (tensor<f64>, tensor<3x2xf64>, tensor<2xf64>)
   %fit_bce_with_logits_loss_u = tensor.cast %fit_bce_with_logits_loss : tensor<f64> to tensor<*xf64>
@@ -112,29 +112,29 @@ func.func @main() {
 
 // fit_cross_entropy
 // CHECK: sizes = [] strides
-// CHECK-NEXT: {{\[}}6.18262]
+// CHECK-NEXT: {{\[}}1.45695]
 // CHECK: sizes = [12] strides
-// CHECK-NEXT: {{\[}}-0.724419, -0.678227, -0.987893, -0.0242537, -0.0108854, -0.029027, 1.10016, 0.990705, 1.48848, -0.351492, -0.301593, -0.47156]
+// CHECK-NEXT: {{\[}}0.0230602, 0.325514, -0.133053, -0.0156346, -0.018748, 0.029597, 0.043633, -0.548281, 0.220001, -0.0510586, 0.241515, -0.116546]
 // CHECK: sizes = [4] strides
-// CHECK-NEXT: {{\[}}-0.141923, 0.0173187, 0.304421, -0.179817]
+// CHECK-NEXT: {{\[}}-0.0182723, 0.0190166, -0.0438739, 0.0431295]
 // fit_cross_entropy_i64
 // CHECK: sizes = [] strides
-// CHECK-NEXT: {{\[}}22.5]
+// CHECK-NEXT: {{\[}}36.2534]
 // CHECK: sizes = [10] strides
-// CHECK-NEXT: {{\[}}{{-?[0-9.e+-]+}}, 0.5, {{-?[0-9.e+-]+}}, {{-?[0-9.e+-]+}}, -0.5, {{-?[0-9.e+-]+}}, -0.499977, {{-?[0-9.e+-]+}}, {{-?[0-9.e+-]+}}, 0.499975]
+// CHECK-NEXT: {{\[}}{{-?[0-9.e+-]+}}, {{-?[0-9.e+-]+}}, 0.496653, {{-?[0-9.e+-]+}}, -0.496654, {{-?[0-9.e+-]+}}, -0.5, {{-?[0-9.e+-]+}}, 0.5, {{-?[0-9.e+-]+}}]
 // fit_mse
 // CHECK: sizes = [] strides
-// CHECK-NEXT: {{\[}}10.264]
+// CHECK-NEXT: {{\[}}9.6249]
 // CHECK: sizes = [6] strides
-// CHECK-NEXT: {{\[}}2.14987, -1.22733, -2.02442, 0.248444, 0.131175, -1.40376]
+// CHECK-NEXT: {{\[}}1.87867, -1.15244, 3.05622, 1.40052, -0.865692, 2.00996]
 // CHECK: sizes = [6] strides
-// CHECK-NEXT: {{\[}}0.0625, 1.22917, -0.166667, 1.1875, 0.375, 1.125]
+// CHECK-NEXT: {{\[}}0.75, -0.229167, 0.958333, -0.5625, 0.875, 0.0416667]
 // CHECK: sizes = [2] strides
-// CHECK-NEXT: {{\[}}-0.270833, -3.54167]
+// CHECK-NEXT: {{\[}}-2.58333, 0.75]
 // fit_bce_with_logits
 // CHECK: sizes = [] strides
-// CHECK-NEXT: {{\[}}6.181]
+// CHECK-NEXT: {{\[}}12.75]
 // CHECK: sizes = [6] strides
-// CHECK-NEXT: {{\[}}0.148568, 0.083329, -0.104166, -0.239347, 0.16658, 0.0917244]
+// CHECK-NEXT: {{\[}}0.104166, -0.291635, 0.229162, -0.218743, 0.21875, 0.127758]
 // CHECK: sizes = [2] strides
-// CHECK-NEXT: {{\[}}0.541667, -1.20833]
+// CHECK-NEXT: {{\[}}-6.54167, 2.70833]
