@@ -349,16 +349,16 @@ std::unique_ptr<TrainDecl> Parser::parseTrain() {
 StmtPtr Parser::parseStatement() {
   SMLoc start = tok.getLoc();
   if (consumeIf(Token::KwReturn)) {
-    auto ret = std::make_unique<ReturnStmt>(SMRange(start, start));
+    std::vector<ExprPtr> values;
     do {
       ExprPtr e = parseExpr();
       if (!e)
         return nullptr;
-      ret->values.push_back(std::move(e));
+      values.push_back(std::move(e));
     } while (consumeIf(Token::Comma));
-    auto done = std::make_unique<ReturnStmt>(rangeFrom(start));
-    done->values = std::move(ret->values);
-    return done;
+    auto ret = std::make_unique<ReturnStmt>(rangeFrom(start));
+    ret->values = std::move(values);
+    return ret;
   }
   if (consumeIf(Token::KwParam)) {
     Token name = tok;
@@ -512,8 +512,7 @@ ExprPtr Parser::parsePostfix() {
     SMLoc start = tok.getLoc();
     consume();
     unsigned d = treeDepth.lookup(e.get());
-    auto index =
-        std::make_unique<IndexExpr>(SMRange(start, start), std::move(e));
+    std::vector<Subscript> subscripts;
     do {
       Subscript sub;
       if (!parseSubscript(sub))
@@ -521,15 +520,14 @@ ExprPtr Parser::parsePostfix() {
       for (Expr *part : {sub.index.get(), sub.lo.get(), sub.hi.get()})
         if (part)
           d = std::max(d, treeDepth.lookup(part));
-      index->subscripts.push_back(std::move(sub));
+      subscripts.push_back(std::move(sub));
     } while (consumeIf(Token::Comma));
     if (!expect(Token::RBracket, "after the subscripts"))
       return nullptr;
-    auto done =
-        std::make_unique<IndexExpr>(rangeFrom(start), std::move(index->base));
-    done->subscripts = std::move(index->subscripts);
-    treeDepth[done.get()] = d + 1;
-    e = std::move(done);
+    auto index = std::make_unique<IndexExpr>(rangeFrom(start), std::move(e));
+    index->subscripts = std::move(subscripts);
+    treeDepth[index.get()] = d + 1;
+    e = std::move(index);
   }
   return e;
 }
@@ -641,8 +639,8 @@ ExprPtr Parser::parseCall(Token name) {
   if (!enterNesting())
     return nullptr;
   NestingGuard guard(*this);
-  auto call = std::make_unique<CallExpr>(name.getRange(), name.spelling,
-                                         name.getRange());
+  std::vector<ExprPtr> args;
+  std::vector<KeywordArg> keywords;
   consume(); // '('
   unsigned d = 0;
   while (!tok.is(Token::RParen)) {
@@ -656,31 +654,31 @@ ExprPtr Parser::parseCall(Token name) {
       if (!kw.value)
         return nullptr;
       d = std::max(d, treeDepth.lookup(kw.value.get()));
-      call->keywords.push_back(std::move(kw));
+      keywords.push_back(std::move(kw));
     } else {
       SMLoc argLoc = tok.getLoc();
       ExprPtr arg = parseExpr();
       if (!arg)
         return nullptr;
-      if (!call->keywords.empty()) {
+      if (!keywords.empty()) {
         failed = true;
         diags.error(argLoc, "positional argument after a keyword argument");
         return nullptr;
       }
       d = std::max(d, treeDepth.lookup(arg.get()));
-      call->args.push_back(std::move(arg));
+      args.push_back(std::move(arg));
     }
     if (!consumeIf(Token::Comma))
       break;
   }
   if (!expect(Token::RParen, "after the arguments"))
     return nullptr;
-  auto done = std::make_unique<CallExpr>(rangeFrom(name.getLoc()), call->callee,
-                                         call->calleeRange);
-  done->args = std::move(call->args);
-  done->keywords = std::move(call->keywords);
-  treeDepth[done.get()] = d + 1;
-  return done;
+  auto call = std::make_unique<CallExpr>(rangeFrom(name.getLoc()),
+                                         name.spelling, name.getRange());
+  call->args = std::move(args);
+  call->keywords = std::move(keywords);
+  treeDepth[call.get()] = d + 1;
+  return call;
 }
 
 ExprPtr Parser::parseParenOrTuple() {
