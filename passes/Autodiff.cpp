@@ -11,8 +11,11 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/CSE.h"
 
 namespace deepc {
 #define GEN_PASS_DEF_AUTODIFFPASS
@@ -417,6 +420,11 @@ struct AutodiffPass : deepc::impl::AutodiffPassBase<AutodiffPass> {
         continue;
       if (failed(differentiate(func, mode)))
         return signalPassFailure();
+      // Rules build their constants locally; share them (and any repeated
+      // subexpression) so that `--emit=grad` reads well.
+      IRRewriter rewriter(&getContext());
+      DominanceInfo dominance(func);
+      eliminateCommonSubExpressions(rewriter, dominance, func);
     }
   }
 };

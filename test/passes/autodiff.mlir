@@ -90,6 +90,7 @@ func.func @adam(%w: tensor<3xf32> {nn.param = "w"}) -> tensor<f32>
 // coef = min(clip / (total + 1e-6), 1), every gradient times coef.
 
 // STEP-LABEL: func.func @clip
+// STEP: %[[ONE:.*]] = nn.constant dense<1.000000e+00> : tensor<f32>
 // STEP: %[[GB:.*]] = nn.broadcast_to
 // STEP: %[[GA:.*]] = nn.broadcast_to
 // STEP: %[[SA:.*]] = nn.mul %[[GA]], %[[GA]]
@@ -102,7 +103,6 @@ func.func @adam(%w: tensor<3xf32> {nn.param = "w"}) -> tensor<f32>
 // STEP: %[[EPS:.*]] = nn.constant dense<9.99999997E-7> : tensor<f32>
 // STEP: %[[DEN:.*]] = nn.add %[[NORM]], %[[EPS]]
 // STEP: %[[Q:.*]] = nn.div %[[CLIP]], %[[DEN]]
-// STEP: %[[ONE:.*]] = nn.constant dense<1.000000e+00> : tensor<f32>
 // STEP: %[[COEF:.*]] = nn.min %[[Q]], %[[ONE]]
 // STEP: nn.mul %[[GA]], %[[COEF]]
 // STEP: nn.mul %[[GB]], %[[COEF]]
