@@ -12,13 +12,6 @@
 using namespace mlir;
 using namespace deepc::nn;
 
-/// The adjoint of the single result and a GradientBuilder of its type.
-static std::pair<Value, GradientBuilder> single(OpBuilder &b, Operation *op,
-                                                ValueRange resultAdjoints) {
-  Value g = resultAdjoints.front();
-  return {g, GradientBuilder(b, op, getElementTypeOrSelf(g.getType()))};
-}
-
 //===----------------------------------------------------------------------===//
 // Contractions
 //===----------------------------------------------------------------------===//
@@ -35,7 +28,7 @@ static Value transposeLast2(OpBuilder &b, Location loc, Value x) {
 /// dimensions its operand was broadcast along.
 LogicalResult MatmulOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                              SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Location loc = getLoc();
   Value lhs = getLhs(), rhs = getRhs();
   Value dl = MatmulOp::create(b, loc, g, transposeLast2(b, loc, rhs));
@@ -63,7 +56,7 @@ static Value asMatrix(GradientBuilder &gb, Value x) {
 /// of dy over all rows.
 LogicalResult DenseOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                             SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Location loc = getLoc();
   Value x = getInput(), w = getWeight();
   Value g2 = asMatrix(gb, g), x2 = asMatrix(gb, x);
@@ -96,7 +89,7 @@ static Value broadcastBack(GradientBuilder &gb, OpTy op, Value reduced) {
 LogicalResult ReduceSumOp::buildOperandAdjoints(OpBuilder &b,
                                                 ValueRange adjoints,
                                                 SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(broadcastBack(gb, *this, g));
   return success();
 }
@@ -104,7 +97,7 @@ LogicalResult ReduceSumOp::buildOperandAdjoints(OpBuilder &b,
 LogicalResult ReduceMeanOp::buildOperandAdjoints(OpBuilder &b,
                                                  ValueRange adjoints,
                                                  SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.mul(broadcastBack(gb, *this, g),
                        gb.inverseCount(getInput(), getAxes())));
   return success();
@@ -115,7 +108,7 @@ LogicalResult ReduceMeanOp::buildOperandAdjoints(OpBuilder &b,
 template <typename OpTy>
 static void buildExtremumAdjoint(OpBuilder &b, OpTy op, ValueRange adjoints,
                                  SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, op, adjoints);
+  auto [g, gb] = singleAdjoint(b, op, adjoints);
   Value x = op.getInput();
   Value hit =
       gb.cmp(ComparePredicate::EQ, x, broadcastBack(gb, op, op.getResult()));
@@ -141,7 +134,7 @@ LogicalResult ReduceMinOp::buildOperandAdjoints(OpBuilder &b,
 /// y = softmax(x): dx = y * (dy - sum(dy * y)).
 LogicalResult SoftmaxOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                               SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value y = getResult();
   int64_t axis = getAxis();
   Value dot = gb.sum(gb.mul(g, y), {axis}, /*keepdims=*/true);
@@ -153,7 +146,7 @@ LogicalResult SoftmaxOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 LogicalResult LogSoftmaxOp::buildOperandAdjoints(OpBuilder &b,
                                                  ValueRange adjoints,
                                                  SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   int64_t axis = getAxis();
   Value total = gb.sum(g, {axis}, /*keepdims=*/true);
   out.push_back(gb.sub(g, gb.mul(gb.exp(getResult()), total)));
@@ -166,7 +159,7 @@ LogicalResult LogSoftmaxOp::buildOperandAdjoints(OpBuilder &b,
 
 LogicalResult ReshapeOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                               SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   auto type = cast<RankedTensorType>(getInput().getType());
   if (type.getNumDynamicDims() > 1)
     return emitOpError("no gradient: reshaping back to ")
@@ -195,7 +188,7 @@ LogicalResult TransposeOp::buildOperandAdjoints(OpBuilder &b,
 LogicalResult
 CrossEntropyOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                      SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Location loc = getLoc();
   Value logits = getLogits();
   auto type = cast<RankedTensorType>(logits.getType());
@@ -211,7 +204,7 @@ CrossEntropyOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// to its operand's shape).
 LogicalResult MseOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value d = gb.sub(getLhs(), getRhs());
   int64_t rank = cast<RankedTensorType>(d.getType()).getRank();
   Value scale =
@@ -227,7 +220,7 @@ LogicalResult MseOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 LogicalResult
 BceWithLogitsOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                       SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value x = getLhs(), y = getRhs();
   Value d = gb.sub(SigmoidOp::create(b, getLoc(), x), y);
   int64_t rank = cast<RankedTensorType>(d.getType()).getRank();

@@ -80,6 +80,12 @@ private:
   mlir::Type elementType;
 };
 
+/// The adjoint of the single result of `op`, and a GradientBuilder of its
+/// element type: how most rules start.
+std::pair<mlir::Value, GradientBuilder>
+singleAdjoint(mlir::OpBuilder &b, mlir::Operation *op,
+              mlir::ValueRange resultAdjoints);
+
 } // namespace deepc::nn
 
 #endif // DEEPC_IR_NNGRADIENTS_H

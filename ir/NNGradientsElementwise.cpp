@@ -48,6 +48,8 @@ Value GradientBuilder::sumToType(Value grad, Type type,
                                  std::optional<ArrayRef<int64_t>> addedAxes) {
   auto target = cast<RankedTensorType>(type);
   auto from = cast<RankedTensorType>(grad.getType());
+  if (from.getRank() < target.getRank())
+    return reshape(grad, target); // not a broadcast; the pass reports it
   SmallVector<int64_t> added;
   if (addedAxes)
     added.assign(addedAxes->begin(), addedAxes->end());
@@ -81,10 +83,9 @@ Value GradientBuilder::inverseCount(Value like, ArrayRef<int64_t> axes) {
   return div(cst(1.0), sum(ones, axes, /*keepdims=*/true));
 }
 
-/// The adjoint of the single result, and a GradientBuilder of its element
-/// type, for the rules below.
-static std::pair<Value, GradientBuilder> single(OpBuilder &b, Operation *op,
-                                                ValueRange resultAdjoints) {
+std::pair<Value, GradientBuilder>
+deepc::nn::singleAdjoint(OpBuilder &b, Operation *op,
+                         ValueRange resultAdjoints) {
   Value g = resultAdjoints.front();
   return {g, GradientBuilder(b, op, getElementTypeOrSelf(g.getType()))};
 }
@@ -95,7 +96,7 @@ static std::pair<Value, GradientBuilder> single(OpBuilder &b, Operation *op,
 
 LogicalResult AddOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.sumToType(g, getLhs().getType()));
   out.push_back(gb.sumToType(g, getRhs().getType()));
   return success();
@@ -103,7 +104,7 @@ LogicalResult AddOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 
 LogicalResult SubOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.sumToType(g, getLhs().getType()));
   out.push_back(gb.sumToType(gb.neg(g), getRhs().getType()));
   return success();
@@ -111,7 +112,7 @@ LogicalResult SubOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 
 LogicalResult MulOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.sumToType(gb.mul(g, getRhs()), getLhs().getType()));
   out.push_back(gb.sumToType(gb.mul(g, getLhs()), getRhs().getType()));
   return success();
@@ -120,7 +121,7 @@ LogicalResult MulOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// d(a/b) = g/b, -g*(a/b)/b.
 LogicalResult DivOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.sumToType(gb.div(g, getRhs()), getLhs().getType()));
   Value rhs = gb.neg(gb.div(gb.mul(g, getResult()), getRhs()));
   out.push_back(gb.sumToType(rhs, getRhs().getType()));
@@ -132,7 +133,7 @@ LogicalResult DivOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 static void buildMaxMinAdjoints(OpBuilder &b, Operation *op,
                                 ValueRange adjoints, ComparePredicate wins,
                                 SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, op, adjoints);
+  auto [g, gb] = singleAdjoint(b, op, adjoints);
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
   Value tie = gb.where(gb.cmp(ComparePredicate::EQ, lhs, rhs), gb.cst(0.5),
                        gb.cst(0.0));
@@ -158,7 +159,7 @@ LogicalResult MinOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// and p >= 0), as PyTorch's pow_backward_self / pow_backward_exponent.
 LogicalResult PowOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value a = getLhs(), p = getRhs(), zero = gb.cst(0.0);
   Value lower = PowOp::create(b, getLoc(), a, gb.sub(p, gb.cst(1.0)));
   Value da = gb.where(gb.cmp(ComparePredicate::EQ, p, zero), zero,
@@ -178,7 +179,7 @@ LogicalResult PowOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 
 LogicalResult NegOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.neg(g));
   return success();
 }
@@ -186,7 +187,7 @@ LogicalResult NegOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// relu: the gradient passes where x > 0 (0 at x == 0, as PyTorch).
 LogicalResult ReluOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                            SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value zero = gb.cst(0.0);
   out.push_back(
       gb.where(gb.cmp(ComparePredicate::GT, getInput(), zero), g, zero));
@@ -196,7 +197,7 @@ LogicalResult ReluOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// tanh' = 1 - y^2.
 LogicalResult TanhOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                            SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value y = getResult();
   out.push_back(gb.mul(g, gb.sub(gb.cst(1.0), gb.mul(y, y))));
   return success();
@@ -205,7 +206,7 @@ LogicalResult TanhOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// sigmoid' = y (1 - y).
 LogicalResult SigmoidOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                               SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value y = getResult();
   out.push_back(gb.mul(g, gb.mul(y, gb.sub(gb.cst(1.0), y))));
   return success();
@@ -215,7 +216,7 @@ LogicalResult SigmoidOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
 LogicalResult GeluOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                            SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value x = getInput();
   Value erf =
       ErfOp::create(b, getLoc(), gb.mul(x, gb.cst(llvm::numbers::inv_sqrt2)));
@@ -229,14 +230,14 @@ LogicalResult GeluOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 
 LogicalResult ExpOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.mul(g, getResult()));
   return success();
 }
 
 LogicalResult LogOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.div(g, getInput()));
   return success();
 }
@@ -244,7 +245,7 @@ LogicalResult LogOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// sqrt' = 1 / (2 y).
 LogicalResult SqrtOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                            SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   out.push_back(gb.div(g, gb.mul(gb.cst(2.0), getResult())));
   return success();
 }
@@ -252,7 +253,7 @@ LogicalResult SqrtOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// rsqrt' = -y^3 / 2.
 LogicalResult RsqrtOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                             SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value y = getResult();
   out.push_back(gb.mul(g, gb.mul(gb.cst(-0.5), gb.mul(y, gb.mul(y, y)))));
   return success();
@@ -261,7 +262,7 @@ LogicalResult RsqrtOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// abs' = sign(x), 0 at 0.
 LogicalResult AbsOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value x = getInput(), zero = gb.cst(0.0);
   Value sign = gb.where(
       gb.cmp(ComparePredicate::GT, x, zero), gb.cst(1.0),
@@ -273,7 +274,7 @@ LogicalResult AbsOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 /// erf' = 2 / sqrt(pi) exp(-x^2).
 LogicalResult ErfOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                           SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value x = getInput();
   out.push_back(gb.mul(g, gb.mul(gb.cst(2 * llvm::numbers::inv_sqrtpi),
                                  gb.exp(gb.neg(gb.mul(x, x))))));
@@ -286,7 +287,7 @@ LogicalResult ErfOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 
 LogicalResult WhereOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                             SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Value zero = gb.cst(0.0), c = getCondition();
   out.push_back(nullptr);
   out.push_back(gb.sumToType(gb.where(c, g, zero), getTrueValue().getType()));
@@ -297,7 +298,7 @@ LogicalResult WhereOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
 LogicalResult BroadcastToOp::buildOperandAdjoints(OpBuilder &b,
                                                   ValueRange adjoints,
                                                   SmallVectorImpl<Value> &out) {
-  auto [g, gb] = single(b, *this, adjoints);
+  auto [g, gb] = singleAdjoint(b, *this, adjoints);
   SmallVector<int64_t> added;
   SmallVector<int64_t> kept = getInputToResultDims();
   for (int64_t d = 0; d < getType().getRank(); ++d)

@@ -44,6 +44,16 @@ struct PromoteF64Pass : deepc::impl::PromoteF64PassBase<PromoteF64Pass> {
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       WalkResult result = func.walk([&](Operation *op) {
+        // Other dialects' ops may hold f32 attributes (arith.constant) that
+        // a type change would contradict: only nn and func are promoted.
+        bool known = isa<nn::NNDialect, func::FuncDialect>(op->getDialect());
+        if (!known && llvm::any_of(op->getResultTypes(), [](Type type) {
+              return promote(type) != type;
+            })) {
+          op->emitError("deepc-promote-f64 cannot promote '")
+              << op->getName() << "'";
+          return WalkResult::interrupt();
+        }
         if (auto constant = dyn_cast<nn::ConstantOp>(op)) {
           if (!constant.getType().getElementType().isF32())
             return WalkResult::advance();

@@ -32,3 +32,4 @@ func.func @others(%i: tensor<4xi64>, %d: tensor<4xf64>) -> tensor<4xi1> {
   %0 = nn.compare lt, %i, %c : tensor<4xi64>, tensor<4xi64> -> tensor<4xi1>
   return %0 : tensor<4xi1>
 }
+
