@@ -69,10 +69,18 @@ void registerDeepcDialects(DialectRegistry &registry) {
 std::optional<Stage> parseStage(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<Stage>>(name)
       .Case("nn", Stage::NN)
+      .Case("grad", Stage::Grad)
       .Case("linalg", Stage::Linalg)
       .Case("bufferized", Stage::Bufferized)
       .Case("llvm", Stage::LLVM)
       .Default(std::nullopt);
+}
+
+/// Each train block -> its training step, still in `nn` (docs/TRAINING.md).
+static void addGradStage(OpPassManager &pm) {
+  pm.addPass(createAutodiffPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 /// `nn` -> linalg, tensor, arith and math on tensors.
@@ -116,6 +124,9 @@ static void addLLVMStage(OpPassManager &pm) {
 }
 
 void buildDeepcPipeline(OpPassManager &pm, Stage last) {
+  if (last < Stage::Grad)
+    return;
+  addGradStage(pm);
   if (last < Stage::Linalg)
     return;
   addLinalgStage(pm);
@@ -131,6 +142,9 @@ void registerDeepcPipelines() {
   PassPipelineRegistration<>(
       "deepc-pipeline", "Lower the nn dialect to the LLVM dialect",
       [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::LLVM); });
+  PassPipelineRegistration<>(
+      "deepc-to-grad", "Derive the training step of every train block",
+      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Grad); });
   PassPipelineRegistration<>(
       "deepc-to-linalg", "Lower the nn dialect to linalg on tensors",
       [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Linalg); });

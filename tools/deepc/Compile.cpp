@@ -38,8 +38,8 @@ static cl::opt<std::string>
            cl::cat(deepcCategory));
 static cl::opt<std::string> emit(
     "emit",
-    cl::desc("Stage to print: ast, nn, linalg, bufferized, llvm, llvm-ir, "
-             "asm, obj"),
+    cl::desc("Stage to print: ast, nn, grad, linalg, bufferized, llvm, "
+             "llvm-ir, asm, obj"),
     cl::value_desc("stage"), cl::init(""), cl::sub(compileCommand),
     cl::cat(deepcCategory));
 static cl::opt<std::string> header("header", cl::desc("C header to write"),
@@ -89,7 +89,7 @@ int runCompile() {
   std::optional<Stage> stage = parseStage(emitName);
   if (kind == Output::IR && !stage)
     return fail("unknown stage '" + emitName +
-                "' for --emit (expected ast, nn, linalg, bufferized, llvm, "
+                "' for --emit (expected ast, nn, grad, linalg, bufferized, llvm, "
                 "llvm-ir, asm or obj)");
   if (!header.empty())
     return fail("--header is not supported yet");
