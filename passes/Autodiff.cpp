@@ -265,6 +265,96 @@ static void buildAdam(Emitter &e, const Settings &s, Value lr, Value t,
   p.updated = e.sub(param, e.mul(stepSize, e.div(m, denom)));
 }
 
+/// `{key = "name"}`.
+static DictionaryAttr namedAttr(MLIRContext *context, StringRef key,
+                                StringRef name) {
+  return DictionaryAttr::get(
+      context, {NamedAttribute(key, StringAttr::get(context, name))});
+}
+
+/// The state each parameter has under the optimizer of `s`.
+static SmallVector<StringRef> stateKinds(const Settings &s) {
+  if (s.optimizer != "sgd")
+    return {"exp_avg", "exp_avg_sq"};
+  if (s.momentum != 0)
+    return {"momentum_buffer"};
+  return {};
+}
+
+/// Adds the optimizer state and learning-rate arguments to `func`, builds
+/// clipping and the update before `ret`, and appends the step's results
+/// after the loss (docs/TRAINING.md section 2).
+static LogicalResult buildStep(func::FuncOp func, func::ReturnOp ret,
+                               const Settings &s, MutableArrayRef<Param> params,
+                               Emitter &e, SmallVectorImpl<Value> &results,
+                               SmallVectorImpl<Attribute> &resultAttrs) {
+  MLIRContext *context = func.getContext();
+  Block &block = func.getBody().front();
+  auto scalarType = RankedTensorType::get({}, e.elementType);
+  bool adam = s.optimizer != "sgd";
+
+  // New arguments: the state parameter by parameter, the step, the rate.
+  SmallVector<Type> types;
+  SmallVector<DictionaryAttr> argAttrs;
+  for (Param &p : params)
+    for (StringRef kind : stateKinds(s)) {
+      p.state.push_back({"__opt__." + p.name + "." + kind.str(), {}});
+      types.push_back(p.arg.getType());
+      argAttrs.push_back(namedAttr(context, "nn.state", p.state.back().first));
+    }
+  if (adam) {
+    types.push_back(scalarType);
+    argAttrs.push_back(namedAttr(context, "nn.state", "__opt__.step"));
+  }
+  types.push_back(scalarType);
+  argAttrs.push_back(DictionaryAttr::get(
+      context, {NamedAttribute("nn.lr", UnitAttr::get(context))}));
+  unsigned next = func.getNumArguments();
+  SmallVector<unsigned> indices(types.size(), next);
+  SmallVector<Location> locs(types.size(), func.getLoc());
+  if (failed(func.insertArguments(indices, types, argAttrs, locs)))
+    return func.emitError("cannot add the optimizer state arguments");
+  for (Param &p : params)
+    for (auto &state : p.state) {
+      state.second = block.getArgument(next++);
+      p.newState.push_back(state.second);
+    }
+  Value lr = block.getArguments().back();
+
+  if (s.clipNorm)
+    clipGradients(e, params, *s.clipNorm);
+  Value step;
+  if (adam)
+    step = e.add(block.getArgument(next), e.cst(1.0));
+  for (Param &p : params) {
+    if (!p.grad)
+      continue; // not reached: no update, no decay, no state change
+    if (adam)
+      buildAdam(e, s, lr, step, p);
+    else
+      buildSgd(e, s, lr, p);
+  }
+
+  for (unsigned i = 1; i < ret.getNumOperands(); ++i) {
+    results.push_back(ret.getOperand(i));
+    resultAttrs.push_back(func.getResultAttrDict(i));
+  }
+  for (Param &p : params) {
+    results.push_back(p.updated);
+    resultAttrs.push_back(namedAttr(context, "nn.param", p.name));
+  }
+  for (Param &p : params)
+    for (auto [state, value] : llvm::zip_equal(p.state, p.newState)) {
+      results.push_back(value);
+      resultAttrs.push_back(namedAttr(context, "nn.state", state.first));
+    }
+  if (adam) {
+    results.push_back(step);
+    resultAttrs.push_back(namedAttr(context, "nn.state", "__opt__.step"));
+  }
+  return success();
+}
+
 /// Rewrites `func` into its gradients (`grad`) or its training step.
 static LogicalResult differentiate(func::FuncOp func, StringRef mode) {
   MLIRContext *context = func.getContext();
@@ -280,7 +370,6 @@ static LogicalResult differentiate(func::FuncOp func, StringRef mode) {
       !isa<FloatType>(lossType.getElementType()))
     return func.emitError("the loss must be a rank-0 float tensor, not ")
            << loss.getType();
-  Type elementType = lossType.getElementType();
   FailureOr<Settings> settings = readSettings(func);
   if (failed(settings))
     return failure();
@@ -295,100 +384,19 @@ static LogicalResult differentiate(func::FuncOp func, StringRef mode) {
     return failure();
 
   OpBuilder b(ret);
-  Emitter e{b, func.getLoc(), elementType};
-  auto named = [&](StringRef key, StringRef name) {
-    return DictionaryAttr::get(
-        context, {NamedAttribute(key, StringAttr::get(context, name))});
-  };
-  auto lossAttrs = [&] {
-    NamedAttrList attrs(func.getResultAttrDict(0));
-    attrs.set("nn.loss", UnitAttr::get(context));
-    return attrs.getDictionary(context);
-  };
+  Emitter e{b, func.getLoc(), lossType.getElementType()};
+  NamedAttrList lossAttrs(func.getResultAttrDict(0));
+  lossAttrs.set("nn.loss", UnitAttr::get(context));
   SmallVector<Value> results = {loss};
-  SmallVector<Attribute> resultAttrs = {lossAttrs()};
-
+  SmallVector<Attribute> resultAttrs = {lossAttrs.getDictionary(context)};
   if (mode == "grad") {
     for (Param &p : params) {
       results.push_back(p.grad ? p.grad : e.zerosLike(p.arg));
-      resultAttrs.push_back(named("nn.grad", p.name));
+      resultAttrs.push_back(namedAttr(context, "nn.grad", p.name));
     }
-  } else {
-    // New arguments: the optimizer state, then the learning rate.
-    auto scalarType = RankedTensorType::get({}, elementType);
-    SmallVector<std::string> stateNames;
-    SmallVector<Type> types;
-    for (Param &p : params) {
-      SmallVector<StringRef> kinds;
-      if (settings->optimizer == "sgd" && settings->momentum != 0)
-        kinds = {"momentum_buffer"};
-      else if (settings->optimizer != "sgd")
-        kinds = {"exp_avg", "exp_avg_sq"};
-      for (StringRef kind : kinds) {
-        stateNames.push_back("__opt__." + p.name + "." + kind.str());
-        types.push_back(p.arg.getType());
-      }
-    }
-    bool adam = settings->optimizer != "sgd";
-    if (adam) {
-      stateNames.push_back("__opt__.step");
-      types.push_back(scalarType);
-    }
-    types.push_back(scalarType);
-    unsigned first = func.getNumArguments();
-    SmallVector<unsigned> indices(types.size(), first);
-    SmallVector<DictionaryAttr> argAttrs;
-    for (StringRef name : stateNames)
-      argAttrs.push_back(named("nn.state", name));
-    argAttrs.push_back(DictionaryAttr::get(
-        context, {NamedAttribute("nn.lr", UnitAttr::get(context))}));
-    SmallVector<Location> locs(types.size(), func.getLoc());
-    if (failed(func.insertArguments(indices, types, argAttrs, locs)))
-      return func.emitError("cannot add the optimizer state arguments");
-    Value lr = block.getArgument(block.getNumArguments() - 1);
-
-    unsigned next = first;
-    for (Param &p : params)
-      for (size_t i = 0, n = adam                      ? 2
-                             : settings->momentum != 0 ? 1
-                                                       : 0;
-           i < n; ++i) {
-        p.state.push_back({stateNames[next - first], block.getArgument(next)});
-        p.newState.push_back(block.getArgument(next));
-        ++next;
-      }
-
-    if (settings->clipNorm)
-      clipGradients(e, params, *settings->clipNorm);
-    Value step;
-    if (adam)
-      step = e.add(block.getArgument(next), e.cst(1.0));
-    for (Param &p : params) {
-      if (!p.grad)
-        continue;
-      if (adam)
-        buildAdam(e, *settings, lr, step, p);
-      else
-        buildSgd(e, *settings, lr, p);
-    }
-
-    for (unsigned i = 1; i < ret.getNumOperands(); ++i) {
-      results.push_back(ret.getOperand(i));
-      resultAttrs.push_back(func.getResultAttrDict(i));
-    }
-    for (Param &p : params) {
-      results.push_back(p.updated);
-      resultAttrs.push_back(named("nn.param", p.name));
-    }
-    for (Param &p : params)
-      for (auto [state, value] : llvm::zip_equal(p.state, p.newState)) {
-        results.push_back(value);
-        resultAttrs.push_back(named("nn.state", state.first));
-      }
-    if (adam) {
-      results.push_back(step);
-      resultAttrs.push_back(named("nn.state", "__opt__.step"));
-    }
+  } else if (failed(buildStep(func, ret, *settings, params, e, results,
+                              resultAttrs))) {
+    return failure();
   }
 
   func::ReturnOp::create(b, ret.getLoc(), results);
