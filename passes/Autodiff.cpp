@@ -132,9 +132,12 @@ static bool isFloatTensor(Value v) {
 
 /// Builds, before the terminator of `block`, the gradient of `loss` with
 /// respect to each of `params` (null for a parameter the loss does not
-/// reach), and erases the adjoints nothing needs.
+/// reach), and erases the adjoints nothing needs. The operand adjoints of
+/// ops named `corruptRule` are doubled: a deliberately wrong rule, for
+/// testing that gradcheck notices.
 static LogicalResult buildGradients(Block &block, Value loss,
-                                    MutableArrayRef<Param> params) {
+                                    MutableArrayRef<Param> params,
+                                    StringRef corruptRule) {
   Operation *terminator = block.getTerminator();
   SmallVector<Operation *> forward;
   for (Operation &op : block.without_terminator())
@@ -189,6 +192,8 @@ static LogicalResult buildGradients(Block &block, Value loss,
         return op->emitError("gradient rule of '")
                << op->getName() << "' gave " << adjoint.getType()
                << " for operand #" << i << " of type " << operand.getType();
+      if (op->getName().getStringRef() == corruptRule)
+        adjoint = nn::AddOp::create(b, op->getLoc(), adjoint, adjoint);
       Value &sum = adjoints[operand];
       sum = sum ? nn::AddOp::create(b, op->getLoc(), sum, adjoint) : adjoint;
     }
@@ -356,7 +361,8 @@ static LogicalResult buildStep(func::FuncOp func, func::ReturnOp ret,
 }
 
 /// Rewrites `func` into its gradients (`grad`) or its training step.
-static LogicalResult differentiate(func::FuncOp func, StringRef mode) {
+static LogicalResult differentiate(func::FuncOp func, StringRef mode,
+                                   StringRef corruptRule) {
   MLIRContext *context = func.getContext();
   if (!func.getBody().hasOneBlock())
     return func.emitError("expects a function with one block");
@@ -380,7 +386,7 @@ static LogicalResult differentiate(func::FuncOp func, StringRef mode) {
             func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "nn.param"))
       params.push_back({arg, name.str(), {}, arg, {}, {}});
   size_t numForward = block.getOperations().size() - 1;
-  if (failed(buildGradients(block, loss, params)))
+  if (failed(buildGradients(block, loss, params, corruptRule)))
     return failure();
 
   OpBuilder b(ret);
@@ -426,7 +432,7 @@ struct AutodiffPass : deepc::impl::AutodiffPassBase<AutodiffPass> {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (!func->hasAttr("nn.train") || func->hasAttr("nn.autodiff"))
         continue;
-      if (failed(differentiate(func, mode)))
+      if (failed(differentiate(func, mode, corruptRule)))
         return signalPassFailure();
       // Rules build their constants locally; share them (and any repeated
       // subexpression) so that `--emit=grad` reads well.

@@ -76,6 +76,9 @@ def AutodiffPass : Pass<"deepc-autodiff", "mlir::ModuleOp"> {
     Option<"mode", "mode", "std::string", /*default=*/"\"step\"",
            "What to build: `step` (gradients, clipping and the optimizer "
            "update) or `grad` (the loss and the gradients only)">,
+    Option<"corruptRule", "corrupt-rule", "std::string", /*default=*/"\"\"",
+           "Testing only: double the operand adjoints of the ops of this "
+           "name (e.g. nn.relu), a wrong rule that gradcheck must catch">,
   ];
   let dependentDialects = ["deepc::nn::NNDialect"];
 }
