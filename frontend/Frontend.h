@@ -26,12 +26,14 @@ std::unique_ptr<ast::Program> parseAndCheck(llvm::SourceMgr &sm);
 /// Prints the AST (`deepc compile --emit=ast`).
 void printAST(const ast::Program &program, llvm::raw_ostream &os);
 
-/// What MLIRGen emits.
+/// What MLIRGen emits. Model calls are inlined, so a function never calls
+/// another.
 struct MLIRGenOptions {
-  /// Models to emit (and the models they call); empty means every model.
+  /// Models to emit; empty means every model, unless `trains` is not empty.
   std::vector<std::string> models;
-  /// Whether train blocks are emitted (an error until training lands).
-  bool trainBlocks = false;
+  /// Train blocks to emit (docs/TRAINING.md section 1); with `models` empty,
+  /// only these.
+  std::vector<std::string> trains;
 };
 
 /// Emits the `nn` dialect for a checked program (docs/DIALECT.md). Reports

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "frontend/MLIRGen.h"
 #include "frontend/Builtins.h"
-#include "frontend/Frontend.h"
 #include "frontend/Sema.h"
 #include "ir/NNDialect.h"
 #include "ir/NNOps.h"
@@ -28,42 +28,11 @@ using namespace deepc;
 using namespace deepc::ast;
 using mlir::Value;
 
-namespace {
-class MLIRGen {
-public:
-  MLIRGen(mlir::MLIRContext &ctx, llvm::SourceMgr &sm)
-      : ctx(ctx), sm(sm), diags(sm), builder(&ctx) {}
-
-  mlir::OwningOpRef<mlir::ModuleOp> run(const Program &program,
-                                        const MLIRGenOptions &options);
-
-private:
-  void genModel(const ModelDecl &model);
-  Value gen(const Expr &e, mlir::Type elemHint = {});
-  Value genBinary(const BinaryExpr &e, mlir::Type elemHint);
-  Value genCall(const CallExpr &call);
-  Value constant(double value, mlir::Type elem, mlir::Location loc);
-  mlir::Type elemType(ElemType e, llvm::SMLoc loc);
-  mlir::RankedTensorType tensorType(const Type &t, llvm::SMLoc loc);
-  mlir::Location loc(llvm::SMLoc l);
-  Value unsupported(llvm::SMLoc l, const llvm::Twine &what) {
+Value MLIRGen::unsupported(llvm::SMLoc l, const llvm::Twine &what) {
+  if (reported.insert(l.getPointer()).second)
     diags.error(l, what + " is not supported yet");
-    return nullptr;
-  }
-
-  mlir::MLIRContext &ctx;
-  llvm::SourceMgr &sm;
-  Diagnostics diags;
-  mlir::OpBuilder builder;
-  mlir::StringAttr fileName;
-  /// Inputs, parameters and bindings of the model being emitted.
-  llvm::StringMap<Value> values;
-  /// Bindings whose value could not be emitted (already reported).
-  llvm::StringSet<> failed;
-  /// Bindings of literal expressions, emitted where they are used.
-  llvm::StringMap<const Expr *> literals;
-};
-} // namespace
+  return nullptr;
+}
 
 mlir::Location MLIRGen::loc(llvm::SMLoc l) {
   if (!l.isValid())
@@ -77,7 +46,7 @@ mlir::Type MLIRGen::elemType(ElemType e, llvm::SMLoc l) {
   case ElemType::F32:
     return builder.getF32Type();
   case ElemType::BF16:
-    diags.error(l, "'bf16' is not supported yet");
+    unsupported(l, "'bf16'");
     return nullptr;
   case ElemType::I32:
     return builder.getI32Type();
@@ -122,6 +91,7 @@ mlir::OwningOpRef<mlir::ModuleOp> MLIRGen::run(const Program &program,
   ctx.getOrLoadDialect<nn::NNDialect>();
   ctx.getOrLoadDialect<mlir::func::FuncDialect>();
   fileName = builder.getStringAttr(program.fileName);
+  this->program = &program;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::ModuleOp::create(mlir::FileLineColLoc::get(fileName, 1, 1));
   builder.setInsertionPointToEnd(module->getBody());
@@ -130,15 +100,19 @@ mlir::OwningOpRef<mlir::ModuleOp> MLIRGen::run(const Program &program,
     if (!program.findModel(name))
       diags.error(llvm::SMLoc(),
                   "no model named '" + name + "' in " + program.fileName);
-  for (const auto &model : program.models) {
-    if (!options.models.empty() &&
-        !llvm::is_contained(options.models, model->name))
-      continue;
-    genModel(*model);
-  }
-  if (options.trainBlocks)
-    for (const auto &train : program.trains)
-      diags.error(train->range.Start, "'train' is not supported yet");
+  for (const std::string &name : options.trains)
+    if (llvm::none_of(program.trains,
+                      [&](const auto &t) { return t->name == name; }))
+      diags.error(llvm::SMLoc(),
+                  "no train block named '" + name + "' in " + program.fileName);
+  // Asking for train blocks alone emits no model.
+  bool allModels = options.models.empty() && options.trains.empty();
+  for (const auto &model : program.models)
+    if (allModels || llvm::is_contained(options.models, model->name))
+      genModel(*model);
+  for (const auto &train : program.trains)
+    if (llvm::is_contained(options.trains, train->name))
+      genTrain(*train);
   if (diags.numErrors())
     return nullptr;
   if (mlir::failed(mlir::verify(*module)))
@@ -146,10 +120,19 @@ mlir::OwningOpRef<mlir::ModuleOp> MLIRGen::run(const Program &program,
   return module;
 }
 
+mlir::DictionaryAttr MLIRGen::paramAttrs(const ParamInfo &p) {
+  llvm::SmallVector<mlir::NamedAttribute, 3> attrs{
+      builder.getNamedAttr("nn.param", builder.getStringAttr(p.name)),
+      builder.getNamedAttr("nn.init",
+                           builder.getStringAttr(getBuiltinInfo(p.init).name))};
+  if (!p.initArgs.empty())
+    attrs.push_back(builder.getNamedAttr(
+        "nn.init_args", builder.getDenseF64ArrayAttr(p.initArgs)));
+  return builder.getDictionaryAttr(attrs);
+}
+
 void MLIRGen::genModel(const ModelDecl &model) {
-  values.clear();
-  failed.clear();
-  literals.clear();
+  scope = Scope();
   llvm::SmallVector<mlir::Type> argTypes, resultTypes;
   llvm::SmallVector<mlir::DictionaryAttr> argAttrs;
   bool ok = true;
@@ -164,14 +147,7 @@ void MLIRGen::genModel(const ModelDecl &model) {
     auto t = tensorType(p.type, p.loc);
     ok &= bool(t);
     argTypes.push_back(t);
-    llvm::SmallVector<mlir::NamedAttribute, 3> attrs{
-        builder.getNamedAttr("nn.param", builder.getStringAttr(p.name)),
-        builder.getNamedAttr(
-            "nn.init", builder.getStringAttr(getBuiltinInfo(p.init).name))};
-    if (!p.initArgs.empty())
-      attrs.push_back(builder.getNamedAttr(
-          "nn.init_args", builder.getDenseF64ArrayAttr(p.initArgs)));
-    argAttrs.push_back(builder.getDictionaryAttr(attrs));
+    argAttrs.push_back(paramAttrs(p));
   }
   for (const TypeSpec &r : model.results) {
     auto t = tensorType(r.type, r.range.Start);
@@ -190,28 +166,42 @@ void MLIRGen::genModel(const ModelDecl &model) {
   builder.setInsertionPointToStart(entry);
   for (auto [i, in] : llvm::enumerate(model.inputs)) {
     entry->getArgument(i).setLoc(loc(in.range.Start));
-    values[in.name] = entry->getArgument(i);
+    scope.values[in.name] = entry->getArgument(i);
   }
   for (auto [i, p] : llvm::enumerate(model.params)) {
     Value arg = entry->getArgument(model.inputs.size() + i);
     arg.setLoc(loc(p.loc));
-    values[p.name] = arg;
+    scope.params[p.name] = arg;
   }
 
-  bool returned = false;
+  llvm::SmallVector<Value> results;
+  const ReturnStmt *ret = genBody(model, results);
+  if (!ret) {
+    func.erase();
+    return;
+  }
+  // Sema proved the shapes compatible; make the static facts agree.
+  for (auto [v, type, r] : llvm::zip(results, resultTypes, model.results))
+    if (v.getType() != type)
+      v = nn::ReshapeOp::create(builder, loc(r.range.Start), type, v);
+  mlir::func::ReturnOp::create(builder, loc(ret->getLoc()), results);
+}
+
+const ReturnStmt *MLIRGen::genBody(const ModelDecl &model,
+                                   llvm::SmallVectorImpl<Value> &results) {
   for (const StmtPtr &stmt : model.body) {
     if (auto *b = llvm::dyn_cast<BindingStmt>(stmt.get())) {
       // A literal binding (`k = 2`) takes the type of each tensor it meets:
       // it is emitted at its uses.
       if (b->value->type.weak) {
-        literals[b->name] = b->value.get();
+        scope.literals[b->name] = b->value.get();
         continue;
       }
       Value v = gen(*b->value);
       if (v)
-        values[b->name] = v;
+        scope.values[b->name] = v;
       else
-        failed.insert(b->name);
+        scope.failed.insert(b->name);
     } else if (auto *r = llvm::dyn_cast<ReturnStmt>(stmt.get())) {
       std::vector<const Expr *> exprs;
       for (const ExprPtr &v : r->values)
@@ -222,24 +212,18 @@ void MLIRGen::genModel(const ModelDecl &model) {
           for (const ExprPtr &v : t->elements)
             exprs.push_back(v.get());
         }
-      llvm::SmallVector<Value> results;
-      for (auto [e, type] : llvm::zip(exprs, resultTypes)) {
-        Value v =
-            gen(*e, llvm::cast<mlir::RankedTensorType>(type).getElementType());
+      for (auto [e, type] : llvm::zip(exprs, model.results)) {
+        mlir::Type elem = elemType(type.type.elem, type.range.Start);
+        Value v = elem ? gen(*e, elem) : Value();
         if (!v)
-          return;
-        // Sema proved the shapes compatible; make the static facts agree.
-        if (v.getType() != type)
-          v = nn::ReshapeOp::create(builder, loc(e->getLoc()), type, v);
+          return nullptr;
         results.push_back(v);
       }
-      mlir::func::ReturnOp::create(builder, loc(r->getLoc()), results);
-      returned = true;
+      return r;
     }
     // `param` statements are arguments already.
   }
-  if (!returned)
-    func.erase();
+  return nullptr;
 }
 
 Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
@@ -264,11 +248,13 @@ Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
   }
   case Expr::Kind::Name: {
     const auto &n = llvm::cast<NameExpr>(e);
-    if (failed.contains(n.name))
+    if (n.ref == NameExpr::Ref::Param)
+      return scope.params.lookup(n.name);
+    if (scope.failed.contains(n.name))
       return nullptr;
-    if (const Expr *literal = literals.lookup(n.name))
+    if (const Expr *literal = scope.literals.lookup(n.name))
       return gen(*literal, elemHint);
-    return values.lookup(n.name);
+    return scope.values.lookup(n.name);
   }
   case Expr::Kind::Unary: {
     Value x = gen(*llvm::cast<UnaryExpr>(e).operand, elemHint);
@@ -296,25 +282,25 @@ Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
   return nullptr;
 }
 
+bool MLIRGen::genPair(const Expr &a, const Expr &b, Value &va, Value &vb,
+                      mlir::Type elemHint) {
+  // Emit the typed side first so that a literal on the other side takes its
+  // element type.
+  bool swap = a.type.weak && !b.type.weak;
+  Value &first = swap ? vb : va, &second = swap ? va : vb;
+  first = gen(swap ? b : a, elemHint);
+  if (!first)
+    return false;
+  second = gen(swap ? a : b, mlir::getElementTypeOrSelf(first.getType()));
+  return bool(second);
+}
+
 Value MLIRGen::genBinary(const BinaryExpr &e, mlir::Type elemHint) {
   if (e.op >= BinaryOp::Lt)
     return unsupported(e.getLoc(),
                        "comparison '" + binaryOpSpelling(e.op) + "'");
-  // Emit the typed side first so that a literal on the other side takes its
-  // element type.
   Value lhs, rhs;
-  if (e.lhs->type.weak && !e.rhs->type.weak) {
-    rhs = gen(*e.rhs, elemHint);
-    if (!rhs)
-      return nullptr;
-    lhs = gen(*e.lhs, mlir::getElementTypeOrSelf(rhs.getType()));
-  } else {
-    lhs = gen(*e.lhs, elemHint);
-    if (!lhs)
-      return nullptr;
-    rhs = gen(*e.rhs, mlir::getElementTypeOrSelf(lhs.getType()));
-  }
-  if (!lhs || !rhs)
+  if (!genPair(*e.lhs, *e.rhs, lhs, rhs, elemHint))
     return nullptr;
   mlir::Location l = loc(e.getLoc());
   switch (e.op) {
@@ -338,7 +324,7 @@ Value MLIRGen::genBinary(const BinaryExpr &e, mlir::Type elemHint) {
 Value MLIRGen::genCall(const CallExpr &call) {
   mlir::Location l = loc(call.getLoc());
   if (call.model)
-    return unsupported(call.getLoc(), "calling model '" + call.callee + "'");
+    return genModelCall(call);
   const std::vector<Expr *> &args = call.resolved;
   auto operand = [&](unsigned i) -> Value { return gen(*args[i]); };
   auto isFloatValue = [](Value v) {
@@ -390,16 +376,9 @@ Value MLIRGen::genCall(const CallExpr &call) {
   case Builtin::Min: {
     bool binary = call.builtin == Builtin::Pow || args[1];
     if (binary) {
-      // As in genBinary: the typed side fixes a literal's element type.
-      bool swap = args[0]->type.weak && !args[1]->type.weak;
-      Value first = gen(*args[swap ? 1 : 0]);
-      if (!first)
+      Value a, b;
+      if (!genPair(*args[0], *args[1], a, b))
         return nullptr;
-      Value second =
-          gen(*args[swap ? 0 : 1], mlir::getElementTypeOrSelf(first.getType()));
-      if (!second)
-        return nullptr;
-      Value a = swap ? second : first, b = swap ? first : second;
       if (call.builtin == Builtin::Pow) {
         if (!isFloatValue(a))
           return unsupported(call.getLoc(), "'pow' of integer tensors");
@@ -492,11 +471,18 @@ Value MLIRGen::genCall(const CallExpr &call) {
     Value x = operand(0);
     if (!x)
       return nullptr;
-    Value w = values.lookup(call.params[0].name);
-    Value b =
-        call.params.size() > 1 ? values.lookup(call.params[1].name) : Value();
+    Value w = scope.params.lookup(call.params[0].name);
+    Value b = call.params.size() > 1 ? scope.params.lookup(call.params[1].name)
+                                     : Value();
     return nn::DenseOp::create(builder, l, x, w, b);
   }
+  case Builtin::CrossEntropy:
+  case Builtin::Mse:
+  case Builtin::BceWithLogits:
+    return genLoss(call);
+  case Builtin::L1:
+  case Builtin::L2:
+    return genPenalty(call);
   default:
     return unsupported(call.getLoc(), "'" + call.callee + "'");
   }

@@ -1,0 +1,93 @@
+//===- MLIRGen.h - From the checked AST to the nn dialect -------*- C++ -*-===//
+//
+// The emitter behind `deepc::mlirGen`, shared by its two files: MLIRGen.cpp
+// (models, expressions, built-ins) and MLIRGenTrain.cpp (inlined model
+// calls, losses and penalties, train blocks). Private to the frontend.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPC_FRONTEND_MLIRGEN_H
+#define DEEPC_FRONTEND_MLIRGEN_H
+
+#include "frontend/Diagnostics.h"
+#include "frontend/Frontend.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace deepc {
+
+class MLIRGen {
+public:
+  MLIRGen(mlir::MLIRContext &ctx, llvm::SourceMgr &sm)
+      : ctx(ctx), sm(sm), diags(sm), builder(&ctx) {}
+
+  mlir::OwningOpRef<mlir::ModuleOp> run(const ast::Program &program,
+                                        const MLIRGenOptions &options);
+
+private:
+  /// The names visible in the body being emitted: a model's, a model's
+  /// inlined at a call, or a train block's.
+  struct Scope {
+    /// Inputs and bindings.
+    llvm::StringMap<mlir::Value> values;
+    /// Parameters under their names in this body (`fc1.weight`; inside an
+    /// inlined model, the callee's names bound to the caller's values).
+    llvm::StringMap<mlir::Value> params;
+    /// Bindings whose value could not be emitted (already reported).
+    llvm::StringSet<> failed;
+    /// Bindings of literal expressions, emitted where they are used.
+    llvm::StringMap<const ast::Expr *> literals;
+    /// The train block being emitted, or null in a model.
+    const ast::TrainDecl *train = nullptr;
+  };
+
+  // MLIRGen.cpp: models and expressions.
+  void genModel(const ast::ModelDecl &model);
+  /// Emits the statements of `model` into the current scope and collects
+  /// the returned values; returns its `return`, or null after an error.
+  const ast::ReturnStmt *genBody(const ast::ModelDecl &model,
+                                 llvm::SmallVectorImpl<mlir::Value> &results);
+  mlir::Value gen(const ast::Expr &e, mlir::Type elemHint = {});
+  mlir::Value genBinary(const ast::BinaryExpr &e, mlir::Type elemHint);
+  mlir::Value genCall(const ast::CallExpr &call);
+  /// Emits `a` and `b`, the typed one first so that a literal takes its
+  /// element type; false after an error.
+  bool genPair(const ast::Expr &a, const ast::Expr &b, mlir::Value &va,
+               mlir::Value &vb, mlir::Type elemHint = {});
+  mlir::Value constant(double value, mlir::Type elem, mlir::Location loc);
+  mlir::Type elemType(ast::ElemType e, llvm::SMLoc loc);
+  mlir::RankedTensorType tensorType(const ast::Type &t, llvm::SMLoc loc);
+  mlir::DictionaryAttr paramAttrs(const ast::ParamInfo &p);
+  mlir::Location loc(llvm::SMLoc l);
+  /// Reports `what` is not supported yet, once per place (an inlined model
+  /// is emitted at every call).
+  mlir::Value unsupported(llvm::SMLoc l, const llvm::Twine &what);
+
+  // MLIRGenTrain.cpp: model calls, losses, penalties, train blocks.
+  void genTrain(const ast::TrainDecl &train);
+  mlir::DictionaryAttr trainSettings(const ast::TrainDecl &train);
+  mlir::Value genModelCall(const ast::CallExpr &call);
+  mlir::Value genLoss(const ast::CallExpr &call);
+  mlir::Value genPenalty(const ast::CallExpr &call);
+
+  mlir::MLIRContext &ctx;
+  llvm::SourceMgr &sm;
+  Diagnostics diags;
+  mlir::OpBuilder builder;
+  mlir::StringAttr fileName;
+  const ast::Program *program = nullptr;
+  Scope scope;
+  /// Places already reported by `unsupported`.
+  llvm::DenseSet<const char *> reported;
+  /// In a train block: the loss or penalty call whose first argument is
+  /// returned as the logits, and that value once emitted.
+  const ast::CallExpr *logitsCall = nullptr;
+  mlir::Value logits;
+};
+
+} // namespace deepc
+
+#endif // DEEPC_FRONTEND_MLIRGEN_H
