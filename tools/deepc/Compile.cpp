@@ -51,6 +51,12 @@ static cl::list<std::string> models("model",
                                     cl::value_desc("name"),
                                     cl::sub(compileCommand),
                                     cl::cat(deepcCategory));
+static cl::list<std::string>
+    trains("train",
+           cl::desc("Compile this train block (its step from --emit=grad "
+                    "on); without --model, only the train blocks"),
+           cl::value_desc("name"), cl::sub(compileCommand),
+           cl::cat(deepcCategory));
 static cl::opt<bool> printAfterAll("print-ir-after-all",
                                    cl::desc("Print the IR after every pass"),
                                    cl::sub(compileCommand),
@@ -123,6 +129,7 @@ int runCompile() {
                                                context.get());
   MLIRGenOptions genOptions;
   genOptions.models.assign(models.begin(), models.end());
+  genOptions.trains.assign(trains.begin(), trains.end());
   auto module = emitNN(*context, *source, genOptions);
   if (!module)
     return 1;

@@ -43,6 +43,9 @@ emitNN(mlir::MLIRContext &context, Source &source,
 int runCheck();
 int runCompile();
 int runPredict();
+int runTrain();
+int runEval();
+int runGradcheck();
 
 } // namespace deepc::driver
 

@@ -8,6 +8,9 @@ namespace deepc::driver {
 extern llvm::cl::SubCommand checkCommand;
 extern llvm::cl::SubCommand compileCommand;
 extern llvm::cl::SubCommand predictCommand;
+extern llvm::cl::SubCommand trainCommand;
+extern llvm::cl::SubCommand evalCommand;
+extern llvm::cl::SubCommand gradcheckCommand;
 } // namespace deepc::driver
 
 #endif // DEEPC_TOOLS_DEEPC_SUBCOMMANDS_H

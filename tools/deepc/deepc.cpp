@@ -17,14 +17,17 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   for (llvm::cl::SubCommand *sub :
        {&llvm::cl::SubCommand::getTopLevel(), &checkCommand, &compileCommand,
-        &predictCommand})
+        &predictCommand, &trainCommand, &evalCommand, &gradcheckCommand})
     llvm::cl::HideUnrelatedOptions(deepcCategory, *sub);
   if (!llvm::cl::ParseCommandLineOptions(
           argc, argv,
           "deepc: a deep-learning compiler for .nn models\n\n"
           "  deepc check F.nn              parse and type-check\n"
           "  deepc compile F.nn --emit=S   print a stage of the compiler\n"
-          "  deepc predict F.nn --data x=P -o out.npy   run a model\n\n"
+          "  deepc predict F.nn --data x=P -o out.npy   run a model\n"
+          "  deepc train F.nn --data x=P --data y=L     train a model\n"
+          "  deepc eval F.nn --weights W --data ...     score a model\n"
+          "  deepc gradcheck F.nn          check gradients numerically\n\n"
           "  deepc COMMAND --help          the options of one command\n",
           &llvm::errs()))
     return 1;
@@ -34,5 +37,11 @@ int main(int argc, char **argv) {
     return runCompile();
   if (predictCommand)
     return runPredict();
+  if (trainCommand)
+    return runTrain();
+  if (evalCommand)
+    return runEval();
+  if (gradcheckCommand)
+    return runGradcheck();
   return fail("no command given; see 'deepc --help'");
 }

@@ -1,0 +1,372 @@
+//===- Train.cpp - deepc train --------------------------------------------===//
+//
+// JIT-compiles a train block's step and runs it over the data: batches in
+// a per-epoch order keyed by (seed, epoch), the last partial batch kept;
+// a progress bar on a terminal, one summary line per epoch, optional JSON
+// lines, checkpoints and curves.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/deepc/Data.h"
+#include "tools/deepc/Driver.h"
+#include "tools/deepc/Subcommands.h"
+#include "tools/deepc/Training.h"
+#include "tools/deepc/Weights.h"
+
+#include "runtime/Batches.h"
+#include "runtime/Metrics.h"
+#include "runtime/Plot.h"
+#include "runtime/Progress.h"
+#include "runtime/RunLog.h"
+#include "runtime/Safetensors.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+namespace cl = llvm::cl;
+
+namespace deepc::driver {
+
+cl::SubCommand trainCommand("train", "JIT-compile a train block and run it");
+
+static cl::opt<std::string> input(cl::Positional, cl::Required,
+                                  cl::desc("<file.nn>"), cl::sub(trainCommand),
+                                  cl::cat(deepcCategory));
+static cl::opt<std::string> trainName("train",
+                                      cl::desc("The train block to run"),
+                                      cl::value_desc("name"),
+                                      cl::sub(trainCommand),
+                                      cl::cat(deepcCategory));
+static cl::list<std::string> data("data",
+                                  cl::desc("Bind a training data file to an "
+                                           "input of the train block"),
+                                  cl::value_desc("name=path"),
+                                  cl::sub(trainCommand),
+                                  cl::cat(deepcCategory));
+static cl::list<std::string> val("val",
+                                 cl::desc("Bind a validation data file"),
+                                 cl::value_desc("name=path"),
+                                 cl::sub(trainCommand),
+                                 cl::cat(deepcCategory));
+static cl::opt<int64_t> epochsFlag("epochs",
+                                   cl::desc("Epochs (from the start of "
+                                            "training; overrides the block)"),
+                                   cl::init(0), cl::sub(trainCommand),
+                                   cl::cat(deepcCategory));
+static cl::opt<int64_t> batchFlag("batch", cl::desc("Batch size"),
+                                  cl::init(0), cl::sub(trainCommand),
+                                  cl::cat(deepcCategory));
+static cl::opt<double> lrFlag("lr", cl::desc("Learning rate"), cl::init(0),
+                              cl::sub(trainCommand), cl::cat(deepcCategory));
+static cl::opt<uint64_t> seedFlag("seed",
+                                  cl::desc("Seed of init and data order"),
+                                  cl::sub(trainCommand),
+                                  cl::cat(deepcCategory));
+static cl::opt<bool> noShuffle("no-shuffle",
+                               cl::desc("Batches in file order"),
+                               cl::sub(trainCommand), cl::cat(deepcCategory));
+static cl::opt<std::string> initPath("init",
+                                     cl::desc("Initial weights (safetensors)"),
+                                     cl::value_desc("file"),
+                                     cl::sub(trainCommand),
+                                     cl::cat(deepcCategory));
+static cl::opt<std::string> savePath("save",
+                                     cl::desc("Checkpoint to write after each "
+                                              "epoch (safetensors)"),
+                                     cl::value_desc("file"),
+                                     cl::sub(trainCommand),
+                                     cl::cat(deepcCategory));
+static cl::opt<std::string> resumePath("resume",
+                                       cl::desc("Checkpoint to continue from"),
+                                       cl::value_desc("file"),
+                                       cl::sub(trainCommand),
+                                       cl::cat(deepcCategory));
+static cl::opt<std::string> logPath("log",
+                                    cl::desc("JSON lines of steps and epochs"),
+                                    cl::value_desc("file"),
+                                    cl::sub(trainCommand),
+                                    cl::cat(deepcCategory));
+static cl::opt<int64_t> logEvery("log-every",
+                                 cl::desc("Log every K-th step (default 1)"),
+                                 cl::init(1), cl::sub(trainCommand),
+                                 cl::cat(deepcCategory));
+static cl::opt<std::string> plotPath("plot",
+                                     cl::desc("SVG of loss and accuracy per "
+                                              "epoch"),
+                                     cl::value_desc("file"),
+                                     cl::sub(trainCommand),
+                                     cl::cat(deepcCategory));
+static cl::opt<unsigned> threads("threads",
+                                 cl::desc("Threads (compiled code is "
+                                          "single-threaded for now)"),
+                                 cl::init(1), cl::sub(trainCommand),
+                                 cl::cat(deepcCategory));
+
+namespace {
+/// The arguments of the compiled step and where its results go back.
+struct StepState {
+  std::vector<Tensor> args;       ///< one per step argument
+  std::vector<int> resultToArg;   ///< result index -> argument, or -1
+  int lossResult = -1;
+  int logitsResult = -1;
+  int labelsArg = -1; ///< the input the logits are scored against
+  int lrArg = -1;
+};
+} // namespace
+
+/// Matches updated parameters and state to the arguments they replace.
+static llvm::Expected<StepState> prepareStep(const FunctionSpec &step) {
+  StepState s;
+  s.args.resize(step.args.size());
+  s.lossResult = step.findResult(Role::Loss);
+  s.logitsResult = step.findResult(Role::Logits);
+  s.lrArg = step.findArg(Role::LearningRate);
+  if (s.lossResult < 0 || s.lrArg < 0)
+    return llvm::createStringError("the step of @" + step.name +
+                                   " has no loss result or no lr argument");
+  if (s.logitsResult >= 0)
+    s.labelsArg =
+        step.findArg(Role::Input, step.results[s.logitsResult].name);
+  for (const ResultSpec &r : step.results) {
+    int arg = -1;
+    if (r.role == Role::Param || r.role == Role::State)
+      arg = step.findArg(r.role, r.name);
+    s.resultToArg.push_back(arg);
+  }
+  return s;
+}
+
+/// Writes parameters, optimizer state and progress to `path` atomically.
+static llvm::Error saveCheckpoint(llvm::StringRef path,
+                                  const FunctionSpec &step,
+                                  const StepState &state, int64_t epoch,
+                                  int64_t stepCount, uint64_t seed) {
+  SafetensorsFile file;
+  for (size_t i = 0; i < step.args.size(); ++i) {
+    Role role = step.args[i].kind;
+    if (role == Role::Param || role == Role::State)
+      file.tensors.emplace_back(step.args[i].name, state.args[i]);
+  }
+  file.metadata["epoch"] = std::to_string(epoch);
+  file.metadata["step"] = std::to_string(stepCount);
+  file.metadata["seed"] = std::to_string(seed);
+  file.metadata["train"] = step.name;
+  return writeSafetensors(path, file);
+}
+
+/// Reads optimizer state and progress from a checkpoint.
+static llvm::Error loadCheckpointState(llvm::StringRef path,
+                                       const FunctionSpec &step,
+                                       StepState &state, int64_t &epoch,
+                                       int64_t &stepCount, uint64_t &seed) {
+  auto file = readSafetensors(path);
+  if (!file)
+    return file.takeError();
+  for (size_t i = 0; i < step.args.size(); ++i) {
+    if (step.args[i].kind != Role::State)
+      continue;
+    const Tensor *t = file->find(step.args[i].name);
+    if (!t || t->dtype != DType::F32 ||
+        t->shape != step.args[i].type.shape)
+      return llvm::createStringError(
+          llvm::formatv("{0}: missing or mismatched optimizer state '{1}' "
+                        "(a checkpoint of another train block or "
+                        "optimizer?)",
+                        path, step.args[i].name)
+              .str());
+    state.args[i] = *t;
+  }
+  auto number = [&](llvm::StringRef key, auto &out) -> llvm::Error {
+    auto it = file->metadata.find(key.str());
+    if (it == file->metadata.end() ||
+        llvm::StringRef(it->second).getAsInteger(10, out))
+      return llvm::createStringError(
+          llvm::formatv("{0}: not a deepc checkpoint (no '{1}' metadata)",
+                        path, key)
+              .str());
+    return llvm::Error::success();
+  };
+  if (llvm::Error err = number("epoch", epoch))
+    return err;
+  if (llvm::Error err = number("step", stepCount))
+    return err;
+  return number("seed", seed);
+}
+
+int runTrain() {
+  std::unique_ptr<Source> source = loadAndCheck(input);
+  if (!source)
+    return 1;
+  auto name = pickTrainBlock(*source->program, trainName);
+  if (!name)
+    return fail(name.takeError());
+  auto compiled = compileTrainBlock(*source, *name, TrainMode::Step);
+  if (!compiled)
+    return 1;
+  const FunctionSpec &step = compiled->main;
+  TrainSettings &settings = compiled->settings;
+  int64_t epochs = epochsFlag > 0 ? int64_t(epochsFlag) : settings.epochs;
+  int64_t batch = batchFlag > 0 ? int64_t(batchFlag) : settings.batch;
+  double baseLR = lrFlag > 0 ? double(lrFlag) : settings.lr;
+  uint64_t seed = seedFlag.getNumOccurrences() ? uint64_t(seedFlag)
+                                               : settings.seed;
+  if (logEvery <= 0)
+    return fail("--log-every must be positive");
+
+  auto state = prepareStep(step);
+  if (!state)
+    return fail(state.takeError());
+  // The loss function's arguments are the step's first ones, in order:
+  // evaluate() indexes both with the same positions.
+  for (size_t i = 0; i < compiled->loss.args.size(); ++i)
+    if (i >= step.args.size() ||
+        step.args[i].name != compiled->loss.args[i].name)
+      return fail("internal error: the step's arguments do not start with "
+                  "the loss function's");
+  auto bound = bindInputs(step, data, "data");
+  if (!bound)
+    return fail(bound.takeError());
+  std::optional<BoundData> valBound;
+  if (!val.empty()) {
+    auto v = bindInputs(compiled->loss, val, "val");
+    if (!v)
+      return fail(v.takeError());
+    valBound = std::move(*v);
+  }
+  if (state->logitsResult >= 0 && state->labelsArg >= 0) {
+    int64_t classes = step.results[state->logitsResult].type.shape.back();
+    if (llvm::Error err =
+            checkLabels(bound->args[state->labelsArg], classes,
+                        bound->paths[state->labelsArg]))
+      return fail(std::move(err));
+    int valLabels = compiled->loss.findArg(
+        Role::Input, step.args[state->labelsArg].name);
+    if (valBound && valLabels >= 0)
+      if (llvm::Error err = checkLabels(valBound->args[valLabels], classes,
+                                        valBound->paths[valLabels]))
+        return fail(std::move(err));
+  }
+
+  // Parameters: --resume, else --init, else their inits; state: zeros.
+  int64_t startEpoch = 0, stepCount = 0;
+  std::string weights = !resumePath.empty() ? resumePath : initPath;
+  if (llvm::Error err = loadParameters(step, weights, seed, state->args))
+    return fail(std::move(err));
+  for (size_t i = 0; i < step.args.size(); ++i)
+    if (step.args[i].kind == Role::State)
+      state->args[i] = Tensor(DType::F32, step.args[i].type.shape);
+  if (!resumePath.empty()) {
+    uint64_t savedSeed = seed;
+    if (llvm::Error err = loadCheckpointState(resumePath, step, *state,
+                                              startEpoch, stepCount,
+                                              savedSeed))
+      return fail(std::move(err));
+    seed = savedSeed;
+  }
+  state->args[state->lrArg] = Tensor(DType::F32, {});
+
+  std::unique_ptr<RunLog> log;
+  if (!logPath.empty()) {
+    auto created = RunLog::create(logPath);
+    if (!created)
+      return fail(created.takeError());
+    log = std::move(*created);
+  }
+
+  auto ranges = batchRanges(bound->samples, batch);
+  int64_t totalSteps = epochs * int64_t(ranges.size());
+  std::vector<EpochRecord> history;
+  std::vector<Tensor> batchArgs(step.args.size());
+  std::vector<const Tensor *> ptrs(step.args.size());
+  for (int64_t epoch = startEpoch; epoch < epochs; ++epoch) {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<int64_t> order =
+        epochOrder(bound->samples, seed, epoch, !noShuffle);
+    Progress progress(int64_t(ranges.size()), epoch + 1, epochs, true);
+    RunningMean loss;
+    std::optional<ConfusionMatrix> confusion;
+    for (size_t b = 0; b < ranges.size(); ++b) {
+      auto [begin, end] = ranges[b];
+      for (size_t i = 0; i < step.args.size(); ++i) {
+        if (step.args[i].kind == Role::Input) {
+          batchArgs[i] = gatherRows(bound->args[i], order, begin, end);
+          ptrs[i] = &batchArgs[i];
+        } else {
+          ptrs[i] = &state->args[i];
+        }
+      }
+      state->args[state->lrArg].data<float>()[0] =
+          float(settings.learningRate(baseLR, stepCount, totalSteps));
+      auto out = compiled->jit->call(step, ptrs);
+      if (!out)
+        return fail(out.takeError());
+      float stepLoss = (*out)[state->lossResult].data<float>()[0];
+      if (!std::isfinite(stepLoss))
+        return fail(llvm::formatv("the loss became {0} at epoch {1}, step "
+                                  "{2}; stopping (lower the learning rate "
+                                  "or set clip_norm)",
+                                  stepLoss, epoch + 1, stepCount + 1)
+                        .str());
+      loss.add(stepLoss, end - begin);
+      if (state->logitsResult >= 0 && state->labelsArg >= 0) {
+        const Tensor &logits = (*out)[state->logitsResult];
+        const Tensor &labels = batchArgs[state->labelsArg];
+        if (!confusion)
+          confusion.emplace(logits.shape[1]);
+        if (labels.dtype == DType::I32)
+          confusion->addLogits(logits.data<float>(), labels.data<int32_t>(),
+                               end - begin);
+        else
+          confusion->addLogits(logits.data<float>(), labels.data<int64_t>(),
+                               end - begin);
+      }
+      for (size_t r = 0; r < out->size(); ++r)
+        if (state->resultToArg[r] >= 0)
+          state->args[state->resultToArg[r]] = std::move((*out)[r]);
+      ++stepCount;
+      if (log && stepCount % logEvery == 0)
+        log->logStep(epoch + 1, stepCount, stepLoss);
+      progress.update(int64_t(b) + 1, loss.mean());
+    }
+    progress.finish();
+
+    EpochRecord record;
+    record.epoch = epoch + 1;
+    record.step = stepCount;
+    record.train.loss = loss.mean();
+    if (confusion) {
+      record.train.accuracy = confusion->accuracy();
+      record.train.f1 = confusion->macroF1();
+    }
+    if (valBound) {
+      std::optional<ConfusionMatrix> confusionVal;
+      auto m = evaluate(*compiled, state->args, *valBound, batch,
+                        confusionVal);
+      if (!m)
+        return fail(m.takeError());
+      record.val = *m;
+    }
+    record.seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    llvm::outs() << formatEpochSummary(record, epochs) << "\n";
+    llvm::outs().flush();
+    if (log)
+      log->logEpoch(record);
+    history.push_back(record);
+    if (!savePath.empty())
+      if (llvm::Error err = saveCheckpoint(savePath, step, *state, epoch + 1,
+                                           stepCount, seed))
+        return fail(std::move(err));
+  }
+  if (log)
+    if (llvm::Error err = log->close())
+      return fail(std::move(err));
+  if (!plotPath.empty())
+    if (llvm::Error err = writeCurvesSVG(plotPath, history))
+      return fail(std::move(err));
+  return 0;
+}
+
+} // namespace deepc::driver

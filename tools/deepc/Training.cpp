@@ -1,0 +1,215 @@
+//===- Training.cpp - Compiling a train block for the driver --------------===//
+#include "tools/deepc/Training.h"
+
+#include "codegen/Pipeline.h"
+#include "runtime/Batches.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+namespace deepc::driver {
+
+double TrainSettings::learningRate(double base, int64_t step,
+                                   int64_t totalSteps) const {
+  if (schedule == "step")
+    return base * std::pow(scheduleGamma, double(step / scheduleEvery));
+  if (schedule == "cosine") {
+    if (step < scheduleWarmup)
+      return base * double(step + 1) / double(scheduleWarmup);
+    int64_t span = std::max<int64_t>(totalSteps - scheduleWarmup, 1);
+    double t = std::min<double>(step - scheduleWarmup, span);
+    return base * 0.5 * (1 + std::cos(M_PI * t / double(span)));
+  }
+  return base;
+}
+
+llvm::Expected<std::string> pickTrainBlock(const ast::Program &program,
+                                           llvm::StringRef requested) {
+  std::string names;
+  for (const auto &train : program.trains)
+    names += (names.empty() ? "" : ", ") + train->name;
+  for (const auto &train : program.trains)
+    if (!requested.empty() && train->name == requested)
+      return train->name;
+  if (!requested.empty())
+    return llvm::createStringError(
+        llvm::formatv("{0} has no train block '{1}' (train blocks: {2})",
+                      program.fileName, requested,
+                      names.empty() ? "none" : names)
+            .str());
+  if (program.trains.size() == 1)
+    return program.trains.front()->name;
+  if (program.trains.empty())
+    return llvm::createStringError(program.fileName + " has no train block");
+  return llvm::createStringError(
+      llvm::formatv("{0} has several train blocks ({1}): pick one with "
+                    "--train",
+                    program.fileName, names)
+          .str());
+}
+
+/// Reads the `nn.train` dictionary of a train block's function.
+static llvm::Expected<TrainSettings> readSettings(mlir::func::FuncOp func) {
+  auto dict = func->getAttrOfType<mlir::DictionaryAttr>("nn.train");
+  if (!dict)
+    return llvm::createStringError("@" + func.getSymName() +
+                                   " has no nn.train settings");
+  TrainSettings s;
+  auto num = [&](llvm::StringRef key) -> std::optional<double> {
+    mlir::Attribute a = dict.get(key);
+    if (auto f = llvm::dyn_cast_or_null<mlir::FloatAttr>(a))
+      return f.getValueAsDouble();
+    if (auto i = llvm::dyn_cast_or_null<mlir::IntegerAttr>(a))
+      return double(i.getInt());
+    return std::nullopt;
+  };
+  auto str = [&](llvm::StringRef key) -> std::string {
+    if (auto a = dict.getAs<mlir::StringAttr>(key))
+      return a.str();
+    return "";
+  };
+  s.optimizer = str("optimizer");
+  s.lr = num("lr").value_or(0);
+  s.batch = int64_t(num("batch").value_or(64));
+  s.epochs = int64_t(num("epochs").value_or(1));
+  s.seed = uint64_t(num("seed").value_or(0));
+  s.clipNorm = num("clip_norm");
+  if (std::string sched = str("schedule"); !sched.empty())
+    s.schedule = sched;
+  s.scheduleEvery = std::max<int64_t>(1, num("schedule_every").value_or(1));
+  s.scheduleGamma = num("schedule_gamma").value_or(1);
+  s.scheduleWarmup = int64_t(num("schedule_warmup").value_or(0));
+  return s;
+}
+
+std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
+                                                 llvm::StringRef name,
+                                                 TrainMode mode,
+                                                 llvm::StringRef corruptRule) {
+  auto context = makeContext();
+  mlir::SourceMgrDiagnosticHandler diagnostics(source.sourceMgr,
+                                               context.get());
+  MLIRGenOptions genOptions;
+  genOptions.trains = {name.str()};
+  auto module = emitNN(*context, source, genOptions);
+  if (!module)
+    return nullptr;
+  auto func = module->lookupSymbol<mlir::func::FuncOp>(name);
+  if (!func) {
+    fail("train block '" + name + "' was not emitted");
+    return nullptr;
+  }
+  auto compiled = std::make_unique<CompiledTrain>();
+  compiled->name = name.str();
+  auto settings = readSettings(func);
+  if (!settings) {
+    fail(settings.takeError());
+    return nullptr;
+  }
+  compiled->settings = *settings;
+
+  // The loss function stays as emitted, under its own name; the original
+  // becomes the step (or the gradients).
+  mlir::OpBuilder builder(func);
+  auto lossFunc = llvm::cast<mlir::func::FuncOp>(builder.clone(*func));
+  lossFunc.setSymName((name + "_loss").str());
+  lossFunc->removeAttr("nn.train");
+
+  mlir::PassManager pm(context.get());
+  if (mode == TrainMode::Eval)
+    func.erase();
+  if (mode == TrainMode::Grad)
+    pm.addPass(createPromoteF64Pass());
+  if (mode != TrainMode::Eval) {
+    AutodiffPassOptions autodiff;
+    autodiff.mode = mode == TrainMode::Grad ? "grad" : "step";
+    autodiff.corruptRule = corruptRule.str();
+    pm.addPass(createAutodiffPass(autodiff));
+  }
+  if (mlir::failed(pm.run(*module)))
+    return nullptr;
+
+  auto lossSpec = getFunctionSpec(lossFunc);
+  auto mainSpec = getFunctionSpec(mode == TrainMode::Eval ? lossFunc : func);
+  if (!lossSpec || !mainSpec) {
+    fail(lossSpec ? mainSpec.takeError() : lossSpec.takeError());
+    return nullptr;
+  }
+  compiled->loss = *lossSpec;
+  // A train block's function returns its loss first (docs/TRAINING.md).
+  if (compiled->loss.findResult(Role::Loss) < 0 &&
+      !compiled->loss.results.empty())
+    compiled->loss.results[0].role = Role::Loss;
+  compiled->main = mode == TrainMode::Eval ? compiled->loss : *mainSpec;
+
+  addCInterfaces(*module);
+  mlir::PassManager lower(context.get());
+  buildDeepcPipeline(lower, Stage::LLVM);
+  if (mlir::failed(lower.run(*module)))
+    return nullptr;
+  auto jit = JITModule::create(*module);
+  if (!jit) {
+    fail(jit.takeError());
+    return nullptr;
+  }
+  compiled->jit = std::move(*jit);
+  return compiled;
+}
+
+llvm::Expected<SplitMetrics>
+evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
+         BoundData &bound, int64_t batch,
+         std::optional<ConfusionMatrix> &confusionOut) {
+  const FunctionSpec &spec = compiled.loss;
+  int lossResult = spec.findResult(Role::Loss);
+  int logitsResult = spec.findResult(Role::Logits);
+  int labelsArg = logitsResult >= 0
+                      ? spec.findArg(Role::Input, spec.results[logitsResult].name)
+                      : -1;
+  std::optional<ConfusionMatrix> &confusion = confusionOut;
+  confusion.reset();
+  RunningMean loss;
+  std::vector<Tensor> chunk(spec.args.size());
+  std::vector<const Tensor *> ptrs(spec.args.size());
+  for (auto [begin, end] : batchRanges(bound.samples, batch)) {
+    std::vector<int64_t> rows(end - begin);
+    for (int64_t i = begin; i < end; ++i)
+      rows[i - begin] = i;
+    for (size_t i = 0; i < spec.args.size(); ++i) {
+      if (spec.args[i].kind == Role::Input) {
+        chunk[i] = gatherRows(bound.args[i], rows, 0, end - begin);
+        ptrs[i] = &chunk[i];
+      } else {
+        ptrs[i] = &params[i];
+      }
+    }
+    auto out = compiled.jit->call(spec, ptrs);
+    if (!out)
+      return out.takeError();
+    loss.add((*out)[lossResult].data<float>()[0], end - begin);
+    if (logitsResult >= 0 && labelsArg >= 0) {
+      const Tensor &logits = (*out)[logitsResult];
+      if (!confusion)
+        confusion.emplace(logits.shape[1]);
+      if (chunk[labelsArg].dtype == DType::I32)
+        confusion->addLogits(logits.data<float>(),
+                             chunk[labelsArg].data<int32_t>(), end - begin);
+      else
+        confusion->addLogits(logits.data<float>(),
+                             chunk[labelsArg].data<int64_t>(), end - begin);
+    }
+  }
+  SplitMetrics m;
+  m.loss = loss.mean();
+  if (confusion) {
+    m.accuracy = confusion->accuracy();
+    m.f1 = confusion->macroF1();
+  }
+  return m;
+}
+
+} // namespace deepc::driver

@@ -1,0 +1,84 @@
+//===- Training.h - Compiling a train block for the driver ------*- C++ -*-===//
+//
+// What `deepc train`, `eval` and `gradcheck` share: pick a train block,
+// emit it (docs/TRAINING.md section 1), keep its loss function, derive the
+// step or the gradients, and JIT-compile the lot.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPC_TOOLS_DEEPC_TRAINING_H
+#define DEEPC_TOOLS_DEEPC_TRAINING_H
+
+#include "tools/deepc/Driver.h"
+
+#include "codegen/JIT.h"
+#include "codegen/Signature.h"
+#include "runtime/Metrics.h"
+#include "tools/deepc/Data.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace deepc::driver {
+
+/// The settings of a train block (the `nn.train` attribute), defaults
+/// filled in by the frontend.
+struct TrainSettings {
+  std::string optimizer;
+  double lr = 0;
+  int64_t batch = 64;
+  int64_t epochs = 1;
+  uint64_t seed = 0;
+  std::optional<double> clipNorm;
+  std::string schedule = "constant";
+  int64_t scheduleEvery = 1;
+  double scheduleGamma = 1;
+  int64_t scheduleWarmup = 0;
+
+  /// The learning rate at optimizer step `step` (from 0) of `totalSteps`,
+  /// with base rate `base`: `constant`; `step(every, gamma)`: base *
+  /// gamma^floor(step / every); `cosine(warmup)`: a linear warm-up over
+  /// `warmup` steps, then base * (1 + cos(pi * t / (total - warmup))) / 2.
+  double learningRate(double base, int64_t step, int64_t totalSteps) const;
+};
+
+/// What the functions compiled from one train block compute.
+enum class TrainMode {
+  Step, ///< the loss function and the optimizer step
+  Grad, ///< the loss function and its gradients, in f64
+  Eval, ///< the loss function alone
+};
+
+struct CompiledTrain {
+  std::string name;
+  TrainSettings settings;
+  FunctionSpec loss; ///< inputs and params -> loss [, logits]
+  FunctionSpec main; ///< the step, or the gradients
+  std::unique_ptr<JITModule> jit;
+};
+
+/// The train block to run: `requested` if given, else the file's only one.
+llvm::Expected<std::string> pickTrainBlock(const ast::Program &program,
+                                           llvm::StringRef requested);
+
+/// Compiles train block `name` of `source`. Diagnostics are printed;
+/// returns null on error.
+/// `corruptRule` is for testing gradcheck itself: the autodiff pass then
+/// doubles the operand adjoints of ops of that name.
+std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
+                                                 llvm::StringRef name,
+                                                 TrainMode mode,
+                                                 llvm::StringRef corruptRule = "");
+
+/// Loss, accuracy and macro-F1 of `compiled.loss` over a data set bound to
+/// its inputs, in chunks of `batch`; parameters from the slots of
+/// `params` at the loss function's argument positions. `confusion` is
+/// set when the loss has logits.
+llvm::Expected<SplitMetrics>
+evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
+         BoundData &bound, int64_t batch,
+         std::optional<ConfusionMatrix> &confusion);
+
+} // namespace deepc::driver
+
+#endif // DEEPC_TOOLS_DEEPC_TRAINING_H
