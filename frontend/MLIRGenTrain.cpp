@@ -187,14 +187,14 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   const Expr &loss = *train.setting("loss")->value;
 
   // The models the loss reaches, in the order it first calls (or names)
-  // them, and its first loss with logits.
-  llvm::SmallVector<const ModelDecl *> models;
+  // them, where it does, and its first loss with logits.
+  llvm::SmallVector<std::pair<const ModelDecl *, llvm::SMLoc>> models;
   forEachCall(loss, [&](const CallExpr &c) {
     const ModelDecl *m = c.model;
     if (c.builtin == Builtin::L1 || c.builtin == Builtin::L2)
       m = program->findModel(llvm::cast<NameExpr>(c.resolved[0])->name);
-    if (m && !llvm::is_contained(models, m))
-      models.push_back(m);
+    if (m && llvm::none_of(models, [&](auto &e) { return e.first == m; }))
+      models.push_back({m, c.getLoc()});
     if (!logitsCall && (c.builtin == Builtin::CrossEntropy ||
                         c.builtin == Builtin::BceWithLogits))
       logitsCall = &c;
@@ -212,15 +212,14 @@ void MLIRGen::genTrain(const TrainDecl &train) {
         builder.getNamedAttr("nn.input", builder.getStringAttr(in.name))));
   }
   llvm::StringMap<const ModelDecl *> owners;
-  for (const ModelDecl *m : models)
+  for (auto [m, where] : models)
     for (const ParamInfo &p : m->params) {
       auto [it, inserted] = owners.try_emplace(p.name, m);
       if (!inserted) {
-        diags.error(loss.getLoc(),
-                    "models '" + it->second->name + "' and '" + m->name +
-                        "' both have a parameter '" + p.name +
-                        "'; a train block trains each model's parameters "
-                        "under their own names");
+        diags.error(where, "models '" + it->second->name + "' and '" + m->name +
+                               "' both have a parameter '" + p.name +
+                               "'; a train block trains each model's "
+                               "parameters under their own names");
         ok = false;
         continue;
       }
