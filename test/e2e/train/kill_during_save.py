@@ -40,7 +40,12 @@ for r in range(rounds):
     p = subprocess.Popen([deepc, "train", nn, "--data", "x=" + x, "--data", "y=" + y,
                           "--epochs", "100000", "--save", ckpt],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0.3, 1.5))
+    # Kill while checkpoints are being written: after the first one exists
+    # (whatever the machine's load), at a random moment of the saves.
+    deadline = time.time() + 120
+    while not os.path.exists(ckpt) and p.poll() is None and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(rng.uniform(0.0, 0.3))
     p.send_signal(signal.SIGKILL)
     p.wait()
     if not os.path.exists(ckpt):
