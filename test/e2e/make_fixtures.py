@@ -4,32 +4,15 @@ of deepc: inputs (.npy), weights (.safetensors, written here by hand from
 the format's definition) and the expected outputs (.npy). Run once with
 Debian's python3-numpy; the files are committed, and the tests compare
 deepc's outputs with them."""
-import json
 import math
 import os
-import struct
 
 import numpy as np
 
+from safetensors_io import write_safetensors
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "predict", "Inputs")
 rng = np.random.default_rng(20261127)
-
-
-def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        data = np.ascontiguousarray(t, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
 
 
 def dense(x, w, b):
