@@ -1,6 +1,8 @@
 //===- Compile.cpp - deepc compile ----------------------------------------===//
 //
-// Prints one stage of the compiler (--emit=STAGE), or writes an object file.
+// Prints one stage of the compiler (--emit=STAGE), or writes an object file
+// with the C ABI of every model and train block (and, with --header, its C
+// header; codegen/AOT.h, docs/AOT.md).
 // Output goes to a ToolOutputFile, which is deleted unless the whole
 // compilation succeeded: a failure never leaves a half-written file.
 //
@@ -8,6 +10,7 @@
 #include "tools/deepc/Driver.h"
 #include "tools/deepc/Subcommands.h"
 
+#include "codegen/AOT.h"
 #include "codegen/Emit.h"
 #include "codegen/JIT.h"
 #include "codegen/Pipeline.h"
@@ -18,7 +21,9 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 namespace cl = llvm::cl;
@@ -42,7 +47,8 @@ static cl::opt<std::string> emit(
              "llvm-ir, asm, obj"),
     cl::value_desc("stage"), cl::init(""), cl::sub(compileCommand),
     cl::cat(deepcCategory));
-static cl::opt<std::string> header("header", cl::desc("C header to write"),
+static cl::opt<std::string> header("header",
+                                   cl::desc("C header to write (with -o F.o)"),
                                    cl::value_desc("file"), cl::init(""),
                                    cl::sub(compileCommand),
                                    cl::cat(deepcCategory));
@@ -97,8 +103,8 @@ int runCompile() {
     return fail("unknown stage '" + emitName +
                 "' for --emit (expected ast, nn, grad, linalg, bufferized, llvm, "
                 "llvm-ir, asm or obj)");
-  if (!header.empty())
-    return fail("--header is not supported yet");
+  if (!header.empty() && kind != Output::Object)
+    return fail("--header goes with an object file (-o FILE.o)");
   if (kind == Output::Object && (output.empty() || output == "-"))
     return fail("an object file needs -o FILE.o");
 
@@ -130,9 +136,31 @@ int runCompile() {
   MLIRGenOptions genOptions;
   genOptions.models.assign(models.begin(), models.end());
   genOptions.trains.assign(trains.begin(), trains.end());
+  // An object holds every model and train block unless some are named.
+  if (kind == Output::Object && models.empty() && trains.empty()) {
+    for (const auto &model : source->program->models)
+      genOptions.models.push_back(model->name);
+    for (const auto &train : source->program->trains)
+      genOptions.trains.push_back(train->name);
+  }
   auto module = emitNN(*context, *source, genOptions);
   if (!module)
     return 1;
+
+  // The C ABI is read off the functions after autodiff (the steps'
+  // parameters and state), on a copy: the pipeline below runs from `nn`.
+  std::vector<AOTEntry> entries;
+  if (kind == Output::Object) {
+    mlir::OwningOpRef<mlir::ModuleOp> grad = module->clone();
+    mlir::PassManager gradPM(context.get());
+    buildDeepcPipeline(gradPM, Stage::Grad);
+    if (mlir::failed(gradPM.run(*grad)))
+      return 1;
+    auto described = describeAOT(*grad);
+    if (!described)
+      return fail(described.takeError());
+    entries = std::move(*described);
+  }
 
   if (kind != Output::IR || *stage != Stage::NN) {
     // Machine code gets C interfaces for callers; the printed stages stay
@@ -158,6 +186,9 @@ int runCompile() {
     if (mlir::failed(pm.run(*module)))
       return 1;
   }
+  if (kind == Output::Object)
+    if (llvm::Error err = addAOTWrappers(*module, entries))
+      return fail(std::move(err));
 
   mlir::OpPrintingFlags flags;
   if (debugInfo)
@@ -182,6 +213,17 @@ int runCompile() {
   auto file = openOutput();
   if (!file)
     return 1;
+  std::unique_ptr<llvm::ToolOutputFile> headerFile;
+  if (!header.empty()) {
+    headerFile = mlir::openOutputFile(header, &error);
+    if (!headerFile)
+      return fail(error);
+    std::string guard = "DEEPC_";
+    for (char c : llvm::sys::path::filename(header.getValue()))
+      guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+    writeAOTHeader(headerFile->os(), entries, guard,
+                   llvm::sys::path::filename(input.getValue()));
+  }
   if (kind == Output::LLVMIR) {
     (*llvmModule)->print(file->os(), nullptr);
   } else if (llvm::Error err =
@@ -190,6 +232,8 @@ int runCompile() {
     return fail(std::move(err));
   }
   file->keep();
+  if (headerFile)
+    headerFile->keep();
   return 0;
 }
 
