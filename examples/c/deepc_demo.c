@@ -11,6 +11,9 @@
  *   demo init SEED OUT.safetensors          initial weights (as deepc's)
  *   demo forward WEIGHTS X.npy BATCH OUT.npy
  *   demo train WEIGHTS X.npy Y.npy BATCH STEPS LR OUT.safetensors [P.npy]
+ *
+ * (a train block that trains several models takes a safetensors WEIGHTS
+ * with all their parameters, and does not predict).
  *   demo check                              bad arguments are refused
  *
  * WEIGHTS is a safetensors file or `seed:S`. `train` runs STEPS optimizer
@@ -234,16 +237,21 @@ int main(int argc, char **argv) {
     return 0;
   }
   if ((argc == 9 || argc == 10) && !strcmp(argv[1], "train")) {
-    float *params = load_params(argv[2]);
+    /* A block that trains several models has its own params layout. */
+    int own = T(_param_count)() != M(_param_count)();
+    float *params = own ? (float *)xmalloc(sizeof(float) *
+                                           (size_t)T(_param_count)())
+                        : load_params(argv[2]);
     float *state = (float *)xmalloc(sizeof(float) * (size_t)T(_state_count)());
     float *x = (float *)read_npy(argv[3], "<f4", &rows, &cols);
     int32_t *y = (int32_t *)read_npy(argv[4], "<i4", &yRows, &yCols);
     int64_t batch = atoll(argv[5]), steps = atoll(argv[6]), step, start = 0;
     float lr = (float)atof(argv[7]);
-    if (cols != M(_x_size) || yRows != rows || yCols != 1 ||
-        T(_param_count)() != M(_param_count)())
-      die("x and y differ in samples, or the block trains other models",
-          NULL);
+    if (own)
+      load_safetensors(argv[2], params, T(_params),
+                       (int)(sizeof T(_params) / sizeof T(_params)[0]));
+    if (cols != M(_x_size) || yRows != rows || yCols != 1)
+      die("x does not fit the model, or y does not fit x", NULL);
     for (step = 0; step < steps; ++step) {
       int64_t n = rows - start < batch ? rows - start : batch;
       float loss;
@@ -254,7 +262,7 @@ int main(int argc, char **argv) {
     }
     save_safetensors(argv[8], params, T(_params),
                      (int)(sizeof T(_params) / sizeof T(_params)[0]));
-    if (argc == 10)
+    if (argc == 10 && !own)
       write_npy(argv[9], predict(params, x, rows, batch), rows, M(_out_size));
     return 0;
   }

@@ -7,9 +7,11 @@ import sys
 prefixes = tuple(p + "_" for p in sys.argv[1:])
 libc = {"malloc", "free", "memcpy", "memset", "memmove", "aligned_alloc",
         "posix_memalign", "abort"}
-libm_stems = ("exp", "log", "sin", "cos", "tan", "pow", "sqrt", "erf", "fma",
-              "floor", "ceil", "round", "trunc", "fmod", "atan", "asin", "acos",
-              "cbrt", "hypot", "fmin", "fmax", "copysign", "rint", "nearbyint")
+libm = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos",
+        "tan", "sinh", "cosh", "tanh", "pow", "sqrt", "erf", "erfc", "fma",
+        "floor", "ceil", "round", "trunc", "fmod", "atan", "atan2", "asin",
+        "acos", "cbrt", "hypot", "fmin", "fmax", "copysign", "rint",
+        "nearbyint"}
 defined = []
 bad = []
 for line in sys.stdin:
@@ -18,7 +20,8 @@ for line in sys.stdin:
         continue
     kind, name = parts[-2], parts[-1]
     if kind == "U":
-        if name not in libc and not name.rstrip("f").startswith(libm_stems):
+        stem = name[:-1] if name.endswith("f") else name
+        if name not in libc and name not in libm and stem not in libm:
             bad.append(f"import {name}")
     elif not name.startswith(prefixes):
         bad.append(f"export {name}")
