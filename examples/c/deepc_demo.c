@@ -283,6 +283,8 @@ int main(int argc, char **argv) {
     bad += !T(_step)(params, state, x, y, 0, 0.1f, &loss);
     if (T(_state_count)() > 0)
       bad += !T(_step)(params, NULL, x, y, 1, 0.1f, &loss);
+    else /* no state: null is fine */
+      bad += T(_step)(params, NULL, x, y, 1, 0.1f, &loss) != 0;
     M(_init_params)(NULL, 1);
     bad += M(_forward)(params, x, 1, out) != 0;
     printf("%s\n", bad ? "FAIL" : "ok: bad arguments refused");
