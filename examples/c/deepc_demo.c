@@ -230,10 +230,14 @@ int main(int argc, char **argv) {
   if (argc == 6 && !strcmp(argv[1], "forward")) {
     float *params = load_params(argv[2]);
     float *x = (float *)read_npy(argv[3], "<f4", &rows, &cols);
+    float *out;
     if (cols != M(_x_size))
       die("x does not have the model's sample shape", argv[3]);
-    write_npy(argv[5], predict(params, x, rows, atoll(argv[4])), rows,
-              M(_out_size));
+    out = predict(params, x, rows, atoll(argv[4]));
+    write_npy(argv[5], out, rows, M(_out_size));
+    free(out);
+    free(x);
+    free(params);
     return 0;
   }
   if ((argc == 9 || argc == 10) && !strcmp(argv[1], "train")) {
@@ -262,8 +266,15 @@ int main(int argc, char **argv) {
     }
     save_safetensors(argv[8], params, T(_params),
                      (int)(sizeof T(_params) / sizeof T(_params)[0]));
-    if (argc == 10 && !own)
-      write_npy(argv[9], predict(params, x, rows, batch), rows, M(_out_size));
+    if (argc == 10 && !own) {
+      float *out = predict(params, x, rows, batch);
+      write_npy(argv[9], out, rows, M(_out_size));
+      free(out);
+    }
+    free(y);
+    free(x);
+    free(state);
+    free(params);
     return 0;
   }
   if (argc == 2 && !strcmp(argv[1], "check")) {
