@@ -22,6 +22,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
@@ -31,8 +32,10 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -64,6 +67,8 @@ void registerDeepcDialects(DialectRegistry &registry) {
   memref::registerAllocationOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
+  vector::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerTilingInterfaceExternalModels(registry);
 }
 
 std::optional<Stage> parseStage(llvm::StringRef name) {
@@ -71,6 +76,7 @@ std::optional<Stage> parseStage(llvm::StringRef name) {
       .Case("nn", Stage::NN)
       .Case("grad", Stage::Grad)
       .Case("linalg", Stage::Linalg)
+      .Case("tiled", Stage::Tiled)
       .Case("bufferized", Stage::Bufferized)
       .Case("llvm", Stage::LLVM)
       .Default(std::nullopt);
@@ -86,6 +92,14 @@ static void addGradStage(OpPassManager &pm) {
 /// `nn` -> linalg, tensor, arith and math on tensors.
 static void addLinalgStage(OpPassManager &pm) {
   pm.addPass(createLowerNNToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+/// Contractions tiled for the caches and registers, their full tiles
+/// vectorized; elementwise chains fused (passes/Tile.cpp).
+static void addTiledStage(OpPassManager &pm) {
+  pm.addPass(createTilePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -108,6 +122,9 @@ static void addBufferizedStage(OpPassManager &pm) {
 /// Loops and buffers -> the LLVM dialect.
 static void addLLVMStage(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  VectorTransferToSCFOptions vectorToSCF;
+  vectorToSCF.enableFullUnroll();
+  pm.addPass(createConvertVectorToSCFPass(vectorToSCF));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -116,6 +133,8 @@ static void addLLVMStage(OpPassManager &pm) {
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -130,6 +149,9 @@ void buildDeepcPipeline(OpPassManager &pm, Stage last) {
   if (last < Stage::Linalg)
     return;
   addLinalgStage(pm);
+  if (last < Stage::Tiled)
+    return;
+  addTiledStage(pm);
   if (last < Stage::Bufferized)
     return;
   addBufferizedStage(pm);
@@ -148,6 +170,9 @@ void registerDeepcPipelines() {
   PassPipelineRegistration<>(
       "deepc-to-linalg", "Lower the nn dialect to linalg on tensors",
       [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Linalg); });
+  PassPipelineRegistration<>(
+      "deepc-to-tiled", "Lower the nn dialect to tiled, vectorized linalg",
+      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Tiled); });
   PassPipelineRegistration<>(
       "deepc-to-bufferized", "Lower the nn dialect to bufferized linalg",
       [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Bufferized); });

@@ -20,7 +20,7 @@ class OpPassManager;
 namespace deepc {
 
 /// The named stages of the pipeline, in order.
-enum class Stage { NN, Grad, Linalg, Bufferized, LLVM };
+enum class Stage { NN, Grad, Linalg, Tiled, Bufferized, LLVM };
 
 /// Registers every dialect the pipeline produces or consumes, with the
 /// external interface models (bufferization, deallocation) it needs.
@@ -34,8 +34,8 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 void buildDeepcPipeline(mlir::OpPassManager &pm, Stage last);
 
 /// Registers `deepc-pipeline` (to the LLVM dialect) and one pipeline per
-/// stage (`deepc-to-grad`, `deepc-to-linalg`, `deepc-to-bufferized`) for
-/// deepc-opt.
+/// stage (`deepc-to-grad`, `deepc-to-linalg`, `deepc-to-tiled`,
+/// `deepc-to-bufferized`) for deepc-opt.
 void registerDeepcPipelines();
 
 } // namespace deepc

@@ -94,4 +94,51 @@ def PromoteF64Pass : Pass<"deepc-promote-f64", "mlir::ModuleOp"> {
   }];
 }
 
+def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
+  let summary = "Tile and vectorize contractions; fuse elementwise chains";
+  let description = [{
+    The `tiled` stage, on tensors. Elementwise `linalg.generic` chains are
+    fused (a producer with one use only, so nothing is computed twice).
+    Every f32 matmul-like linalg op (`linalg.matmul` with any indexing maps,
+    so transposed operands too, `linalg.batch_matmul`, contraction generics)
+    is tiled twice with `scf.for` loops:
+
+    - register tiles: N is one or two vectors wide (two unless N is static
+      and only one divides it), M uses half the vector registers for
+      accumulators (at most 8 rows), K is unrolled by one vector length;
+    - cache tiles around them: a kc x nr panel of B and an mr x kc panel of
+      A share half of L1, an mc x kc block of A takes half of L2; a static
+      dimension that fits one cache tile is not tiled.
+
+    The register loops are peeled so the main tiles are statically shaped;
+    those are vectorized (`vector.contract`, accumulators hoisted out of the
+    K loop) and lowered to outer products and FMAs. Peeled remainders stay
+    scalar linalg ops. The vector width comes from the host's features
+    (AVX-512: 512 bits) and the cache sizes from
+    /sys/devices/system/cpu/cpu0/cache, unless the options set them.
+
+    ```mlir
+    // 64x128x784 on AVX-512, L1 48 KiB, L2 1 MiB: register tiles 8x32x16.
+    %r = linalg.matmul ins(%a, %b : tensor<64x784xf32>, tensor<784x128xf32>)
+                       outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Vector register width in bits (0: from the host's features)">,
+    Option<"l1Kib", "l1-kib", "unsigned", /*default=*/"0",
+           "L1 data cache in KiB (0: from sysfs, else 32)">,
+    Option<"l2Kib", "l2-kib", "unsigned", /*default=*/"0",
+           "L2 cache in KiB (0: from sysfs, else 512)">,
+  ];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect",
+    "mlir::arith::ArithDialect",
+    "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // DEEPC_PASSES_PASSES_TD
