@@ -110,6 +110,9 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
       A share half of L1, an mc x kc block of A takes half of L2; a static
       dimension that fits one cache tile is not tiled.
 
+    A `linalg.matmul` that reads its right operand transposed (as `nn.dense`
+    lowers) first gets that operand transposed once into K x N, so its
+    register tiles are row-major loads rather than in-register transposes.
     The register loops are peeled so the main tiles are statically shaped;
     those are vectorized (`vector.contract`, accumulators hoisted out of the
     K loop) and lowered to outer products and FMAs. Peeled remainders stay

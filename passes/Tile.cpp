@@ -85,7 +85,7 @@ static int64_t hostCacheBytes(int level, int64_t fallback) {
       continue;
     std::string sizeText = read("size");
     llvm::StringRef size = sizeText;
-    int64_t scale = size.consume_back("K") ? 1024
+    int64_t scale = size.consume_back("K")   ? 1024
                     : size.consume_back("M") ? 1024 * 1024
                                              : 1;
     int64_t value;
@@ -113,8 +113,8 @@ static int64_t roundDown(int64_t value, int64_t step) {
 /// of B and an mr x kc panel of A share half of L1; an mc x kc block of A
 /// takes half of L2. A dimension that fits in one cache tile is not tiled
 /// for the caches.
-static ContractionTiles chooseTiles(const HostModel &host, int64_t m,
-                                    int64_t n, int64_t k) {
+static ContractionTiles chooseTiles(const HostModel &host, int64_t m, int64_t n,
+                                    int64_t k) {
   int64_t lanes = std::max<int64_t>(host.vectorBits / 32, 4);
   int64_t registers = host.vectorBits >= 512 ? 32 : 16;
   ContractionTiles t;
@@ -224,6 +224,44 @@ struct TilePass : deepc::impl::TilePassBase<TilePass> {
 
 } // namespace
 
+/// A `linalg.matmul` that reads its right operand transposed (maps (m, k),
+/// (n, k), (m, n), as `nn.dense` lowers) becomes a transpose of that
+/// operand into K x N, once per call, and a plain matmul: every register
+/// tile of B is then a row-major load instead of an in-register transpose
+/// redone for each row block of A. Returns the new matmul, or `op`.
+static linalg::LinalgOp packTransposedRhs(RewriterBase &rewriter,
+                                          linalg::LinalgOp op) {
+  auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation());
+  if (!matmul)
+    return op;
+  MLIRContext *context = op.getContext();
+  AffineExpr m, n, k;
+  bindDims(context, m, n, k);
+  SmallVector<AffineMap> transposedRhs = {
+      AffineMap::get(3, 0, {m, k}, context),
+      AffineMap::get(3, 0, {n, k}, context),
+      AffineMap::get(3, 0, {m, n}, context)};
+  if (op.getIndexingMapsArray() != ArrayRef<AffineMap>(transposedRhs))
+    return op;
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value rhs = op.getDpsInputOperand(1)->get();
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  SmallVector<OpFoldResult> sizes = {
+      tensor::getMixedSize(rewriter, loc, rhs, 1),
+      tensor::getMixedSize(rewriter, loc, rhs, 0)};
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, sizes, rhsType.getElementType());
+  Value packed = linalg::TransposeOp::create(rewriter, loc, rhs, init, {1, 0})
+                     .getResult()[0];
+  auto plain = linalg::MatmulOp::create(
+      rewriter, loc, op->getResultTypes(),
+      ValueRange{op.getDpsInputOperand(0)->get(), packed},
+      ValueRange{op.getDpsInitOperand(0)->get()});
+  rewriter.replaceOp(op, plain->getResults());
+  return cast<linalg::LinalgOp>(plain.getOperation());
+}
+
 /// Cache tiles, then register tiles with their loops peeled.
 LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
                                         linalg::LinalgOp op,
@@ -231,6 +269,8 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
   FailureOr<linalg::ContractionDimensions> dims = matmulDims(op);
   if (failed(dims))
     return success();
+  op = packTransposedRhs(rewriter, op);
+  dims = matmulDims(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
   ContractionTiles t = chooseTiles(model, ranges[m], ranges[n], ranges[k]);
@@ -250,15 +290,13 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
   rewriter.setInsertionPoint(op);
   Operation *current = op;
   if (llvm::any_of(cache, [](int64_t s) { return s != 0; })) {
-    FailureOr<scf::SCFTilingResult> outer =
-        tile(rewriter, current, cache);
+    FailureOr<scf::SCFTilingResult> outer = tile(rewriter, current, cache);
     if (failed(outer))
       return op.emitOpError("cannot be tiled for the caches");
     current = outer->tiledOps.front();
   }
   rewriter.setInsertionPoint(current);
-  FailureOr<scf::SCFTilingResult> inner =
-      tile(rewriter, current, regs);
+  FailureOr<scf::SCFTilingResult> inner = tile(rewriter, current, regs);
   if (failed(inner))
     return op.emitOpError("cannot be tiled for the registers");
   // Peel M, N and K, innermost first, so every peeled loop's main body
@@ -339,8 +377,7 @@ void TilePass::runOnOperation() {
       return signalPassFailure();
   }
   root->walk([&](scf::ForOp loop) {
-    (void)hoistLoopInvariantSubsets(rewriter,
-                                    cast<LoopLikeOpInterface>(*loop));
+    (void)hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(*loop));
   });
 
   // vector.contract -> outer products -> FMAs.

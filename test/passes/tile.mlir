@@ -1,7 +1,8 @@
 // RUN: deepc-opt %s -split-input-file --deepc-tile="vector-bits=512 l1-kib=32 l2-kib=1024" --canonicalize --cse | FileCheck %s
 
-// The forward matmul of the Fashion MLP (weight read transposed): K is
-// tiled for L1 (96 with 32 KiB), register tiles 8 x 32 x 16, vectorized.
+// The forward matmul of the Fashion MLP (weight read transposed): the
+// weight is transposed once into K x N, K is tiled for L1 (96 with 32 KiB),
+// register tiles 8 x 32 x 16, vectorized.
 func.func @dense_784_128(%x: tensor<64x784xf32>, %w: tensor<128x784xf32>, %c: tensor<64x128xf32>) -> tensor<64x128xf32> {
   %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
        ins(%x, %w : tensor<64x784xf32>, tensor<128x784xf32>) outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
@@ -9,6 +10,7 @@ func.func @dense_784_128(%x: tensor<64x784xf32>, %w: tensor<128x784xf32>, %c: te
 }
 
 // CHECK-LABEL: func.func @dense_784_128
+// CHECK:         %[[WT:.*]] = linalg.transpose ins(%{{.*}} : tensor<128x784xf32>) outs(%{{.*}} : tensor<784x128xf32>) permutation = [1, 0]
 // CHECK:         scf.for %{{.*}} = %c0 to %c784 step %c96
 // CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c8
 // CHECK:             scf.for %{{.*}} = %c0 to %c128 step %c32
