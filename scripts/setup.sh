@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build python3 python3-numpy
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
-  libomp-22-dev libgtest-dev libfmt-dev zlib1g-dev
+  libomp-22-dev libclang-rt-22-dev libgtest-dev libfmt-dev zlib1g-dev
   dataset-fashion-mnist
 )
 missing=()

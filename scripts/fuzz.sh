@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/) in ./build-fuzz, instrumented with
+# -fsanitize=fuzzer,address,undefined, and runs each for SECONDS (default 20),
+# seeded from the repository's examples and test inputs. Fails if any target
+# crashes; the crashing input is left in build-fuzz/crashes/.
+#   scripts/fuzz.sh [SECONDS]                      every target
+#   DEEPC_FUZZ_TARGETS=runtime scripts/fuzz.sh 15   the file readers only
+# Assumes the packages of scripts/setup.sh (libclang-rt-22-dev: libFuzzer).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+export PATH=/usr/lib/llvm-22/bin:$PATH
+build=${DEEPC_FUZZ_BUILD_DIR:-build-fuzz}
+flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -g"
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S . -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DLLVM_USE_LINKER=lld \
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+    -DDEEPC_FUZZ=ON -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags"
+fi
+
+case "${DEEPC_FUZZ_TARGETS:-all}" in
+  runtime) group=deepc-fuzz-runtime; targets="npy idx csv safetensors" ;;
+  all) group=deepc-fuzz; targets="npy idx csv safetensors frontend" ;;
+  *) echo "fuzz: DEEPC_FUZZ_TARGETS is 'all' or 'runtime'" >&2; exit 2 ;;
+esac
+cmake --build "$build" --target "$group" -- -j"${DEEPC_JOBS:-2}"
+
+# Seeds: the committed inputs of each format.
+seeds() {
+  case "$1" in
+    npy) find test/unit/runtime/data test/e2e -name '*.npy' ;;
+    safetensors) find test/unit/runtime/data test/e2e -name '*.safetensors' ;;
+    idx) find fuzz/seeds/idx -type f ;;
+    csv) find fuzz/seeds/csv -type f ;;
+    frontend) find examples test/frontend test/e2e -name '*.nn' ;;
+  esac
+}
+
+failed=()
+mkdir -p "$build/crashes"
+for t in $targets; do
+  corpus="$build/corpus/$t"
+  mkdir -p "$corpus"
+  seeds "$t" | while read -r f; do cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"; done
+  echo "fuzz: fuzz_$t for ${seconds}s"
+  if ! "$build/bin/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
+       -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+       -artifact_prefix="$build/crashes/$t-" "$corpus" \
+       >"$build/fuzz_$t.log" 2>&1; then
+    failed+=("$t")
+    tail -40 "$build/fuzz_$t.log"
+  fi
+  grep -E "stat::number_of_executed_units|cov:" "$build/fuzz_$t.log" | tail -2 || true
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: FAILED: ${failed[*]} (inputs in $build/crashes/)" >&2
+  exit 1
+fi
+echo "fuzz: no crashes"
