@@ -186,7 +186,7 @@ with other work: the 1-minute load average was {load_before:.1f} before and
 - The deepc step time is a whole epoch over its 938 steps, so it includes the
   driver's per-step work (batch gathering, metrics, log); PyTorch's is the step alone.
 - A baseline row, when present, is another deepc binary timed in the same run
-  (`--baseline`; here: main before the tiled stage, commit d81431c).
+  (`--baseline`; here: a deepc built from main just before the tiled stage).
 - PyTorch 1.13 (Debian), one thread, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset,
   OPENBLAS_NUM_THREADS=1, ATEN_CPU_CAPABILITY=avx512; BLAS: {blas}.
 
