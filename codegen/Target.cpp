@@ -2,6 +2,7 @@
 #include "codegen/Target.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetOptions.h"
@@ -30,6 +31,14 @@ createTargetMachine(llvm::StringRef cpu) {
   if (!target)
     return llvm::createStringError(error);
 
+  if (!cpu.empty()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (!info || !info->isCPUStringValid(cpu))
+      return llvm::createStringError(
+          "unknown target CPU '" + cpu +
+          "' (e.g. x86-64-v3 or znver4; without --mcpu, this host's CPU)");
+  }
   llvm::SubtargetFeatures features;
   std::string cpuName = cpu.str();
   if (cpuName.empty()) {

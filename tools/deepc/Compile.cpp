@@ -73,6 +73,12 @@ static cl::list<std::string>
                         "one-shot-bufferize)"),
                cl::value_desc("pass"), cl::sub(compileCommand),
                cl::cat(deepcCategory));
+static cl::opt<std::string>
+    mcpu("mcpu",
+         cl::desc("Target CPU of the machine code (default: this host's CPU "
+                  "and all its features), e.g. x86-64-v3"),
+         cl::value_desc("name"), cl::init(""), cl::sub(compileCommand),
+         cl::cat(deepcCategory));
 static cl::opt<bool> timing("timing", cl::desc("Time each pass"),
                             cl::sub(compileCommand), cl::cat(deepcCategory));
 static cl::opt<bool>
@@ -130,14 +136,17 @@ int runCompile() {
     return 0;
   }
 
+  // Machine code (an object, or its assembly or LLVM IR, which show the
+  // same code) holds the C ABI of every model and train block.
+  bool machine = kind != Output::IR;
   auto context = makeContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source->sourceMgr,
                                                context.get());
   MLIRGenOptions genOptions;
   genOptions.models.assign(models.begin(), models.end());
   genOptions.trains.assign(trains.begin(), trains.end());
-  // An object holds every model and train block unless some are named.
-  if (kind == Output::Object && models.empty() && trains.empty()) {
+  // Machine code holds every model and train block unless some are named.
+  if (machine && models.empty() && trains.empty()) {
     for (const auto &model : source->program->models)
       genOptions.models.push_back(model->name);
     for (const auto &train : source->program->trains)
@@ -150,7 +159,7 @@ int runCompile() {
   // The C ABI is read off the functions after autodiff (the steps'
   // parameters and state), on a copy: the pipeline below runs from `nn`.
   std::vector<AOTEntry> entries;
-  if (kind == Output::Object) {
+  if (machine) {
     mlir::OwningOpRef<mlir::ModuleOp> grad = module->clone();
     mlir::PassManager gradPM(context.get());
     buildDeepcPipeline(gradPM, Stage::Grad);
@@ -165,7 +174,7 @@ int runCompile() {
   if (kind != Output::IR || *stage != Stage::NN) {
     // Machine code gets C interfaces for callers; the printed stages stay
     // exactly what deepc-opt's pipelines give.
-    if (kind != Output::IR)
+    if (machine)
       addCInterfaces(*module);
     mlir::PassManager pm(context.get());
     Stage last = kind == Output::IR ? *stage : Stage::LLVM;
@@ -186,7 +195,7 @@ int runCompile() {
     if (mlir::failed(pm.run(*module)))
       return 1;
   }
-  if (kind == Output::Object)
+  if (machine)
     if (llvm::Error err = addAOTWrappers(*module, entries))
       return fail(std::move(err));
 
@@ -203,7 +212,7 @@ int runCompile() {
     return 0;
   }
 
-  auto tm = createTargetMachine();
+  auto tm = createTargetMachine(mcpu);
   if (!tm)
     return fail(tm.takeError());
   llvm::LLVMContext llvmContext;
