@@ -1,4 +1,5 @@
-//===- Emit.h - From the LLVM dialect to LLVM IR, assembly, objects -*- C++ -*-===//
+//===- Emit.h - From the LLVM dialect to LLVM IR, assembly, objects -*- C++
+//-*-===//
 #ifndef DEEPC_CODEGEN_EMIT_H
 #define DEEPC_CODEGEN_EMIT_H
 

@@ -40,8 +40,8 @@ JITModule::create(mlir::ModuleOp llvmDialectModule) {
   mlir::ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = mlir::ExecutionEngine::create(llvmDialectModule, options,
-                                              std::move(*tm));
+  auto engine =
+      mlir::ExecutionEngine::create(llvmDialectModule, options, std::move(*tm));
   if (!engine)
     return engine.takeError();
   auto jit = std::make_unique<JITModule>();

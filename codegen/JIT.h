@@ -28,8 +28,8 @@ public:
   /// `spec.args`. Tensors must already have the argument's dtype and rank;
   /// dynamic dimensions take the tensors' sizes. Returns the results as
   /// fresh tensors (the compiled code's buffers are freed).
-  llvm::Expected<std::vector<Tensor>>
-  call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args);
+  llvm::Expected<std::vector<Tensor>> call(const FunctionSpec &spec,
+                                           llvm::ArrayRef<const Tensor *> args);
 
 private:
   std::unique_ptr<mlir::ExecutionEngine> engine;

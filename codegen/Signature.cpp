@@ -69,10 +69,9 @@ llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
       arg.name = name.str();
       if (auto init = func.getArgAttrOfType<mlir::StringAttr>(i, "nn.init"))
         arg.init = init.str();
-      if (auto args = func.getArgAttrOfType<mlir::DenseF64ArrayAttr>(
-              i, "nn.init_args"))
-        arg.initArgs.assign(args.asArrayRef().begin(),
-                            args.asArrayRef().end());
+      if (auto args =
+              func.getArgAttrOfType<mlir::DenseF64ArrayAttr>(i, "nn.init_args"))
+        arg.initArgs.assign(args.asArrayRef().begin(), args.asArrayRef().end());
     } else {
       return llvm::createStringError(
           llvm::formatv("argument {0} of @{1} is neither an input nor a "
@@ -99,8 +98,7 @@ llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
     if (func.getResultAttr(i, "nn.loss"))
       result.role = Role::Loss;
     else if (!named("nn.logits_of", Role::Logits) &&
-             !named("nn.param", Role::Param) &&
-             !named("nn.state", Role::State))
+             !named("nn.param", Role::Param) && !named("nn.state", Role::State))
       named("nn.grad", Role::Grad);
     spec.results.push_back(std::move(result));
   }

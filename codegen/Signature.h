@@ -31,7 +31,16 @@ struct TensorSpec {
 /// docs/TRAINING.md): a model input, a parameter, optimizer state, the
 /// learning rate; results may also be the loss, the logits a loss was
 /// computed from (`name` is then the labels input), or a gradient.
-enum class Role { Plain, Input, Param, State, LearningRate, Loss, Logits, Grad };
+enum class Role {
+  Plain,
+  Input,
+  Param,
+  State,
+  LearningRate,
+  Loss,
+  Logits,
+  Grad
+};
 
 struct ArgSpec {
   using Kind = Role;

@@ -37,26 +37,25 @@ static cl::opt<std::string> input(cl::Positional, cl::Required,
                                   cl::desc("<file.nn>"),
                                   cl::sub(compileCommand),
                                   cl::cat(deepcCategory));
+static cl::opt<std::string> output("o",
+                                   cl::desc("Output file ('-' for stdout)"),
+                                   cl::value_desc("file"), cl::init(""),
+                                   cl::sub(compileCommand),
+                                   cl::cat(deepcCategory));
 static cl::opt<std::string>
-    output("o", cl::desc("Output file ('-' for stdout)"),
-           cl::value_desc("file"), cl::init(""), cl::sub(compileCommand),
-           cl::cat(deepcCategory));
-static cl::opt<std::string> emit(
-    "emit",
-    cl::desc("Stage to print: ast, nn, grad, linalg, bufferized, llvm, "
-             "llvm-ir, asm, obj"),
-    cl::value_desc("stage"), cl::init(""), cl::sub(compileCommand),
-    cl::cat(deepcCategory));
+    emit("emit",
+         cl::desc("Stage to print: ast, nn, grad, linalg, bufferized, llvm, "
+                  "llvm-ir, asm, obj"),
+         cl::value_desc("stage"), cl::init(""), cl::sub(compileCommand),
+         cl::cat(deepcCategory));
 static cl::opt<std::string> header("header",
                                    cl::desc("C header to write (with -o F.o)"),
                                    cl::value_desc("file"), cl::init(""),
                                    cl::sub(compileCommand),
                                    cl::cat(deepcCategory));
-static cl::list<std::string> models("model",
-                                    cl::desc("Compile only this model"),
-                                    cl::value_desc("name"),
-                                    cl::sub(compileCommand),
-                                    cl::cat(deepcCategory));
+static cl::list<std::string>
+    models("model", cl::desc("Compile only this model"), cl::value_desc("name"),
+           cl::sub(compileCommand), cl::cat(deepcCategory));
 static cl::list<std::string>
     trains("train",
            cl::desc("Compile this train block (its step from --emit=grad "
@@ -106,9 +105,10 @@ int runCompile() {
                     .Default(Output::IR);
   std::optional<Stage> stage = parseStage(emitName);
   if (kind == Output::IR && !stage)
-    return fail("unknown stage '" + emitName +
-                "' for --emit (expected ast, nn, grad, linalg, bufferized, llvm, "
-                "llvm-ir, asm or obj)");
+    return fail(
+        "unknown stage '" + emitName +
+        "' for --emit (expected ast, nn, grad, linalg, bufferized, llvm, "
+        "llvm-ir, asm or obj)");
   if (!header.empty() && kind != Output::Object)
     return fail("--header goes with an object file (-o FILE.o)");
   if (kind == Output::Object && (output.empty() || output == "-"))

@@ -43,9 +43,9 @@ std::unique_ptr<mlir::MLIRContext> makeContext() {
   return context;
 }
 
-mlir::OwningOpRef<mlir::ModuleOp>
-emitNN(mlir::MLIRContext &context, Source &source,
-       const MLIRGenOptions &options) {
+mlir::OwningOpRef<mlir::ModuleOp> emitNN(mlir::MLIRContext &context,
+                                         Source &source,
+                                         const MLIRGenOptions &options) {
   return mlirGen(context, *source.program, source.sourceMgr, options);
 }
 

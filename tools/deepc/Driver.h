@@ -35,9 +35,9 @@ std::unique_ptr<Source> loadAndCheck(llvm::StringRef path);
 std::unique_ptr<mlir::MLIRContext> makeContext();
 
 /// Emits the `nn` module of `source`; null on error (printed).
-mlir::OwningOpRef<mlir::ModuleOp>
-emitNN(mlir::MLIRContext &context, Source &source,
-       const MLIRGenOptions &options);
+mlir::OwningOpRef<mlir::ModuleOp> emitNN(mlir::MLIRContext &context,
+                                         Source &source,
+                                         const MLIRGenOptions &options);
 
 /// The subcommands; each returns the process exit status.
 int runCheck();

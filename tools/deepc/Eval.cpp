@@ -34,8 +34,7 @@ static cl::list<std::string> data("data",
                                   cl::desc("Bind a data file to an input of "
                                            "the train block"),
                                   cl::value_desc("name=path"),
-                                  cl::sub(evalCommand),
-                                  cl::cat(deepcCategory));
+                                  cl::sub(evalCommand), cl::cat(deepcCategory));
 static cl::opt<std::string> trainName("train",
                                       cl::desc("The train block whose loss "
                                                "to use"),
@@ -68,10 +67,9 @@ int runEval() {
   if (logits >= 0) {
     int labels = spec.findArg(Role::Input, spec.results[logits].name);
     if (labels >= 0)
-      if (llvm::Error err =
-              checkLabels(bound->args[labels],
-                          spec.results[logits].type.shape.back(),
-                          bound->paths[labels]))
+      if (llvm::Error err = checkLabels(bound->args[labels],
+                                        spec.results[logits].type.shape.back(),
+                                        bound->paths[labels]))
         return fail(std::move(err));
   }
   std::vector<Tensor> params(spec.args.size());

@@ -22,8 +22,9 @@ namespace cl = llvm::cl;
 
 namespace deepc::driver {
 
-cl::SubCommand gradcheckCommand(
-    "gradcheck", "Compare compiled gradients with finite differences");
+cl::SubCommand
+    gradcheckCommand("gradcheck",
+                     "Compare compiled gradients with finite differences");
 
 static cl::opt<std::string> input(cl::Positional, cl::Required,
                                   cl::desc("<file.nn>"),
@@ -41,14 +42,11 @@ static cl::opt<uint64_t> seed("seed", cl::desc("Seed of data and weights"),
                               cl::init(0), cl::sub(gradcheckCommand),
                               cl::cat(deepcCategory));
 static cl::opt<double> tolerance(
-    "tol",
-    cl::desc("Largest allowed |analytic - numeric| / max(1, |numeric|)"),
+    "tol", cl::desc("Largest allowed |analytic - numeric| / max(1, |numeric|)"),
     cl::init(1e-6), cl::sub(gradcheckCommand), cl::cat(deepcCategory));
-static cl::opt<int64_t>
-    samplesPerParam("elements",
-                    cl::desc("Elements checked per parameter (all if fewer)"),
-                    cl::init(24), cl::sub(gradcheckCommand),
-                    cl::cat(deepcCategory));
+static cl::opt<int64_t> samplesPerParam(
+    "elements", cl::desc("Elements checked per parameter (all if fewer)"),
+    cl::init(24), cl::sub(gradcheckCommand), cl::cat(deepcCategory));
 
 /// An F64 copy of an F32 tensor.
 static Tensor toF64(const Tensor &t) {
@@ -72,8 +70,8 @@ int runGradcheck() {
   auto name = pickTrainBlock(*source->program, trainName);
   if (!name)
     return fail(name.takeError());
-  auto compiled = compileTrainBlock(*source, *name, TrainMode::Grad,
-                                    corruptRule);
+  auto compiled =
+      compileTrainBlock(*source, *name, TrainMode::Grad, corruptRule);
   if (!compiled)
     return 1;
   const FunctionSpec &loss = compiled->loss;
@@ -121,8 +119,8 @@ int runGradcheck() {
         break;
       }
       default:
-        return fail("gradcheck cannot make random data for input '" +
-                    arg.name + "' of type " + arg.type.str());
+        return fail("gradcheck cannot make random data for input '" + arg.name +
+                    "' of type " + arg.type.str());
       }
     }
     args[i] = std::move(t);
@@ -183,8 +181,8 @@ int runGradcheck() {
       maxRel = std::max(maxRel, err / std::max(1.0, std::abs(numeric)));
     }
     bool ok = maxRel <= tolerance;
-    llvm::outs() << fmt::format("{:<28} {:>9} {:>12.3g} {:>12.3g}  {}\n",
-                                param, elements.size(), maxAbs, maxRel,
+    llvm::outs() << fmt::format("{:<28} {:>9} {:>12.3g} {:>12.3g}  {}\n", param,
+                                elements.size(), maxAbs, maxRel,
                                 ok ? "ok" : "FAIL");
     if (maxRel > worst) {
       worst = maxRel;

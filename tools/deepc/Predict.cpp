@@ -34,22 +34,21 @@ static cl::opt<std::string>
     weights("weights", cl::desc("Parameters (safetensors); default: init"),
             cl::value_desc("file"), cl::sub(predictCommand),
             cl::cat(deepcCategory));
-static cl::list<std::string>
-    data("data", cl::desc("Bind a data file to a model input"),
-         cl::value_desc("name=path"), cl::sub(predictCommand),
-         cl::cat(deepcCategory));
+static cl::list<std::string> data("data",
+                                  cl::desc("Bind a data file to a model input"),
+                                  cl::value_desc("name=path"),
+                                  cl::sub(predictCommand),
+                                  cl::cat(deepcCategory));
 static cl::opt<std::string>
     output("o", cl::Required,
            cl::desc("Output .npy (result k > 0 goes to NAME.k.npy)"),
            cl::value_desc("file"), cl::sub(predictCommand),
            cl::cat(deepcCategory));
-static cl::opt<std::string> modelName("model",
-                                      cl::desc("The model to run"),
+static cl::opt<std::string> modelName("model", cl::desc("The model to run"),
                                       cl::value_desc("name"),
                                       cl::sub(predictCommand),
                                       cl::cat(deepcCategory));
-static cl::opt<uint64_t> seed("seed",
-                              cl::desc("Seed of the parameter init"),
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed of the parameter init"),
                               cl::init(0), cl::sub(predictCommand),
                               cl::cat(deepcCategory));
 static cl::opt<int64_t>

@@ -44,18 +44,16 @@ static cl::list<std::string> data("data",
                                   cl::value_desc("name=path"),
                                   cl::sub(trainCommand),
                                   cl::cat(deepcCategory));
-static cl::list<std::string> val("val",
-                                 cl::desc("Bind a validation data file"),
+static cl::list<std::string> val("val", cl::desc("Bind a validation data file"),
                                  cl::value_desc("name=path"),
-                                 cl::sub(trainCommand),
-                                 cl::cat(deepcCategory));
+                                 cl::sub(trainCommand), cl::cat(deepcCategory));
 static cl::opt<int64_t> epochsFlag("epochs",
                                    cl::desc("Epochs (from the start of "
                                             "training; overrides the block)"),
                                    cl::init(0), cl::sub(trainCommand),
                                    cl::cat(deepcCategory));
-static cl::opt<int64_t> batchFlag("batch", cl::desc("Batch size"),
-                                  cl::init(0), cl::sub(trainCommand),
+static cl::opt<int64_t> batchFlag("batch", cl::desc("Batch size"), cl::init(0),
+                                  cl::sub(trainCommand),
                                   cl::cat(deepcCategory));
 static cl::opt<double> lrFlag("lr", cl::desc("Learning rate"), cl::init(0),
                               cl::sub(trainCommand), cl::cat(deepcCategory));
@@ -63,8 +61,7 @@ static cl::opt<uint64_t> seedFlag("seed",
                                   cl::desc("Seed of init and data order"),
                                   cl::sub(trainCommand),
                                   cl::cat(deepcCategory));
-static cl::opt<bool> noShuffle("no-shuffle",
-                               cl::desc("Batches in file order"),
+static cl::opt<bool> noShuffle("no-shuffle", cl::desc("Batches in file order"),
                                cl::sub(trainCommand), cl::cat(deepcCategory));
 static cl::opt<std::string> initPath("init",
                                      cl::desc("Initial weights (safetensors)"),
@@ -106,8 +103,8 @@ static cl::opt<unsigned> threads("threads",
 namespace {
 /// The arguments of the compiled step and where its results go back.
 struct StepState {
-  std::vector<Tensor> args;       ///< one per step argument
-  std::vector<int> resultToArg;   ///< result index -> argument, or -1
+  std::vector<Tensor> args;     ///< one per step argument
+  std::vector<int> resultToArg; ///< result index -> argument, or -1
   int lossResult = -1;
   int logitsResult = -1;
   int labelsArg = -1; ///< the input the logits are scored against
@@ -126,8 +123,7 @@ static llvm::Expected<StepState> prepareStep(const FunctionSpec &step) {
     return llvm::createStringError("the step of @" + step.name +
                                    " has no loss result or no lr argument");
   if (s.logitsResult >= 0)
-    s.labelsArg =
-        step.findArg(Role::Input, step.results[s.logitsResult].name);
+    s.labelsArg = step.findArg(Role::Input, step.results[s.logitsResult].name);
   for (const ResultSpec &r : step.results) {
     int arg = -1;
     if (r.role == Role::Param || r.role == Role::State)
@@ -167,8 +163,7 @@ static llvm::Error loadCheckpointState(llvm::StringRef path,
     if (step.args[i].kind != Role::State)
       continue;
     const Tensor *t = file->find(step.args[i].name);
-    if (!t || t->dtype != DType::F32 ||
-        t->shape != step.args[i].type.shape)
+    if (!t || t->dtype != DType::F32 || t->shape != step.args[i].type.shape)
       return llvm::createStringError(
           llvm::formatv("{0}: missing or mismatched optimizer state '{1}' "
                         "(a checkpoint of another train block or "
@@ -182,8 +177,8 @@ static llvm::Error loadCheckpointState(llvm::StringRef path,
     if (it == file->metadata.end() ||
         llvm::StringRef(it->second).getAsInteger(10, out))
       return llvm::createStringError(
-          llvm::formatv("{0}: not a deepc checkpoint (no '{1}' metadata)",
-                        path, key)
+          llvm::formatv("{0}: not a deepc checkpoint (no '{1}' metadata)", path,
+                        key)
               .str());
     return llvm::Error::success();
   };
@@ -209,8 +204,8 @@ int runTrain() {
   int64_t epochs = epochsFlag > 0 ? int64_t(epochsFlag) : settings.epochs;
   int64_t batch = batchFlag > 0 ? int64_t(batchFlag) : settings.batch;
   double baseLR = lrFlag > 0 ? double(lrFlag) : settings.lr;
-  uint64_t seed = seedFlag.getNumOccurrences() ? uint64_t(seedFlag)
-                                               : settings.seed;
+  uint64_t seed =
+      seedFlag.getNumOccurrences() ? uint64_t(seedFlag) : settings.seed;
   if (logEvery <= 0)
     return fail("--log-every must be positive");
 
@@ -236,12 +231,11 @@ int runTrain() {
   }
   if (state->logitsResult >= 0 && state->labelsArg >= 0) {
     int64_t classes = step.results[state->logitsResult].type.shape.back();
-    if (llvm::Error err =
-            checkLabels(bound->args[state->labelsArg], classes,
-                        bound->paths[state->labelsArg]))
+    if (llvm::Error err = checkLabels(bound->args[state->labelsArg], classes,
+                                      bound->paths[state->labelsArg]))
       return fail(std::move(err));
-    int valLabels = compiled->loss.findArg(
-        Role::Input, step.args[state->labelsArg].name);
+    int valLabels =
+        compiled->loss.findArg(Role::Input, step.args[state->labelsArg].name);
     if (valBound && valLabels >= 0)
       if (llvm::Error err = checkLabels(valBound->args[valLabels], classes,
                                         valBound->paths[valLabels]))
@@ -259,8 +253,7 @@ int runTrain() {
   if (!resumePath.empty()) {
     uint64_t savedSeed = seed;
     if (llvm::Error err = loadCheckpointState(resumePath, step, *state,
-                                              startEpoch, stepCount,
-                                              savedSeed))
+                                              startEpoch, stepCount, savedSeed))
       return fail(std::move(err));
     seed = savedSeed;
   }
@@ -341,15 +334,14 @@ int runTrain() {
     }
     if (valBound) {
       std::optional<ConfusionMatrix> confusionVal;
-      auto m = evaluate(*compiled, state->args, *valBound, batch,
-                        confusionVal);
+      auto m = evaluate(*compiled, state->args, *valBound, batch, confusionVal);
       if (!m)
         return fail(m.takeError());
       record.val = *m;
     }
-    record.seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    record.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     llvm::outs() << formatEpochSummary(record, epochs) << "\n";
     llvm::outs().flush();
     if (log)

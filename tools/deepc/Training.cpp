@@ -2,8 +2,8 @@
 #include "tools/deepc/Training.h"
 
 #include "codegen/Pipeline.h"
-#include "runtime/Batches.h"
 #include "passes/Passes.h"
+#include "runtime/Batches.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -91,8 +91,7 @@ std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
                                                  TrainMode mode,
                                                  llvm::StringRef corruptRule) {
   auto context = makeContext();
-  mlir::SourceMgrDiagnosticHandler diagnostics(source.sourceMgr,
-                                               context.get());
+  mlir::SourceMgrDiagnosticHandler diagnostics(source.sourceMgr, context.get());
   MLIRGenOptions genOptions;
   genOptions.trains = {name.str()};
   auto module = emitNN(*context, source, genOptions);
@@ -167,9 +166,10 @@ evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
   const FunctionSpec &spec = compiled.loss;
   int lossResult = spec.findResult(Role::Loss);
   int logitsResult = spec.findResult(Role::Logits);
-  int labelsArg = logitsResult >= 0
-                      ? spec.findArg(Role::Input, spec.results[logitsResult].name)
-                      : -1;
+  int labelsArg =
+      logitsResult >= 0
+          ? spec.findArg(Role::Input, spec.results[logitsResult].name)
+          : -1;
   std::optional<ConfusionMatrix> &confusion = confusionOut;
   confusion.reset();
   RunningMean loss;

@@ -65,10 +65,9 @@ llvm::Expected<std::string> pickTrainBlock(const ast::Program &program,
 /// returns null on error.
 /// `corruptRule` is for testing gradcheck itself: the autodiff pass then
 /// doubles the operand adjoints of ops of that name.
-std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
-                                                 llvm::StringRef name,
-                                                 TrainMode mode,
-                                                 llvm::StringRef corruptRule = "");
+std::unique_ptr<CompiledTrain>
+compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
+                  llvm::StringRef corruptRule = "");
 
 /// Loss, accuracy and macro-F1 of `compiled.loss` over a data set bound to
 /// its inputs, in chunks of `batch`; parameters from the slots of

@@ -25,9 +25,8 @@ llvm::Expected<std::string> pickModel(const ast::Program &program,
     if (program.findModel(requested))
       return requested.str();
     return llvm::createStringError(
-        llvm::formatv("{0} has no model '{1}' (models: {2})",
-                      program.fileName, requested,
-                      names.empty() ? "none" : names)
+        llvm::formatv("{0} has no model '{1}' (models: {2})", program.fileName,
+                      requested, names.empty() ? "none" : names)
             .str());
   }
   if (program.models.size() == 1)
