@@ -302,18 +302,9 @@ int runTrain() {
                                   stepLoss, epoch + 1, stepCount + 1)
                         .str());
       loss.add(stepLoss, end - begin);
-      if (state->logitsResult >= 0 && state->labelsArg >= 0) {
-        const Tensor &logits = (*out)[state->logitsResult];
-        const Tensor &labels = batchArgs[state->labelsArg];
-        if (!confusion)
-          confusion.emplace(logits.shape[1]);
-        if (labels.dtype == DType::I32)
-          confusion->addLogits(logits.data<float>(), labels.data<int32_t>(),
-                               end - begin);
-        else
-          confusion->addLogits(logits.data<float>(), labels.data<int64_t>(),
-                               end - begin);
-      }
+      if (state->logitsResult >= 0 && state->labelsArg >= 0)
+        scoreLogits(confusion, (*out)[state->logitsResult],
+                    batchArgs[state->labelsArg]);
       for (size_t r = 0; r < out->size(); ++r)
         if (state->resultToArg[r] >= 0)
           state->args[state->resultToArg[r]] = std::move((*out)[r]);

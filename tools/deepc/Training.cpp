@@ -159,10 +159,22 @@ std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
   return compiled;
 }
 
+void scoreLogits(std::optional<ConfusionMatrix> &confusion,
+                 const Tensor &logits, const Tensor &labels) {
+  if (!confusion)
+    confusion.emplace(logits.shape[1]);
+  if (labels.dtype == DType::I32)
+    confusion->addLogits(logits.data<float>(), labels.data<int32_t>(),
+                         logits.shape[0]);
+  else
+    confusion->addLogits(logits.data<float>(), labels.data<int64_t>(),
+                         logits.shape[0]);
+}
+
 llvm::Expected<SplitMetrics>
 evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
          BoundData &bound, int64_t batch,
-         std::optional<ConfusionMatrix> &confusionOut) {
+         std::optional<ConfusionMatrix> &confusion) {
   const FunctionSpec &spec = compiled.loss;
   int lossResult = spec.findResult(Role::Loss);
   int logitsResult = spec.findResult(Role::Logits);
@@ -170,7 +182,6 @@ evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
       logitsResult >= 0
           ? spec.findArg(Role::Input, spec.results[logitsResult].name)
           : -1;
-  std::optional<ConfusionMatrix> &confusion = confusionOut;
   confusion.reset();
   RunningMean loss;
   std::vector<Tensor> chunk(spec.args.size());
@@ -191,17 +202,8 @@ evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
     if (!out)
       return out.takeError();
     loss.add((*out)[lossResult].data<float>()[0], end - begin);
-    if (logitsResult >= 0 && labelsArg >= 0) {
-      const Tensor &logits = (*out)[logitsResult];
-      if (!confusion)
-        confusion.emplace(logits.shape[1]);
-      if (chunk[labelsArg].dtype == DType::I32)
-        confusion->addLogits(logits.data<float>(),
-                             chunk[labelsArg].data<int32_t>(), end - begin);
-      else
-        confusion->addLogits(logits.data<float>(),
-                             chunk[labelsArg].data<int64_t>(), end - begin);
-    }
+    if (logitsResult >= 0 && labelsArg >= 0)
+      scoreLogits(confusion, (*out)[logitsResult], chunk[labelsArg]);
   }
   SplitMetrics m;
   m.loss = loss.mean();

@@ -69,6 +69,11 @@ std::unique_ptr<CompiledTrain>
 compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
                   llvm::StringRef corruptRule = "");
 
+/// Counts a batch's logits [n, C] against its I32 or I64 labels [n],
+/// creating the C-class matrix on first use.
+void scoreLogits(std::optional<ConfusionMatrix> &confusion,
+                 const Tensor &logits, const Tensor &labels);
+
 /// Loss, accuracy and macro-F1 of `compiled.loss` over a data set bound to
 /// its inputs, in chunks of `batch`; parameters from the slots of
 /// `params` at the loss function's argument positions. `confusion` is
