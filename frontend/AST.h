@@ -14,6 +14,7 @@
 #include "llvm/Support/SMLoc.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -286,6 +287,9 @@ public:
   /// `concat`, the permutation of `transpose`.
   llvm::SmallVector<int64_t, 4> axes;
   bool keepdims = false;
+  /// `conv2d` and the pools: kernel, stride and padding (height, width
+  /// each; padding 0 for the pools).
+  std::array<int64_t, 2> kernel{}, stride{}, padding{};
 
   static bool classof(const Expr *e) { return e->getKind() == Kind::Call; }
 };

@@ -476,6 +476,10 @@ Value MLIRGen::genCall(const CallExpr &call) {
                                      : Value();
     return nn::DenseOp::create(builder, l, x, w, b);
   }
+  case Builtin::Conv2d:
+  case Builtin::MaxPool2d:
+  case Builtin::AvgPool2d:
+    return genWindowLayer(call);
   case Builtin::CrossEntropy:
   case Builtin::Mse:
   case Builtin::BceWithLogits:

@@ -66,6 +66,9 @@ private:
   /// is emitted at every call).
   mlir::Value unsupported(llvm::SMLoc l, const llvm::Twine &what);
 
+  // MLIRGenLayers.cpp: convolution and pooling.
+  mlir::Value genWindowLayer(const ast::CallExpr &call);
+
   // MLIRGenTrain.cpp: model calls, losses, penalties, train blocks.
   void genTrain(const ast::TrainDecl &train);
   mlir::DictionaryAttr trainSettings(const ast::TrainDecl &train);

@@ -90,11 +90,13 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     call.params.push_back(p);
     addParam(p);
   };
-  /// Output size of a window of `k` with `stride` and `pad` over `d`.
-  auto window = [&](const Dim &d, int64_t k, int64_t stride,
+  /// Output size of a window of `k` with `stride` and `pad` over dim `i`
+  /// (2 or 3 of an NCHW tensor), which must be static.
+  auto window = [&](int64_t i, int64_t k, int64_t stride,
                     int64_t pad) -> std::optional<Dim> {
-    if (!d.isStatic())
-      return Dim::unknown();
+    const Dim &d = x.dims[i];
+    if (!requireStatic(i, i == 2 ? "height (dim 2)" : "width (dim 3)"))
+      return std::nullopt;
     if (d.size + 2 * pad < k) {
       diags.error(loc, "the window " + Twine(k) + " of '" + name +
                            "' is larger than the input " + x.str());
@@ -134,13 +136,18 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     auto channels = requireStatic(1, "channel (dim 1)");
     if (!channels)
       return Type();
-    auto h = window(x.dims[2], kernel->first, stride->first, padding->first);
+    auto h = window(2, kernel->first, stride->first, padding->first);
     if (!h)
       return Type();
-    auto w = window(x.dims[3], kernel->second, stride->second, padding->second);
+    auto w = window(3, kernel->second, stride->second, padding->second);
     if (!w)
       return Type();
+    call.kernel = {kernel->first, kernel->second};
+    call.stride = {stride->first, stride->second};
+    call.padding = {padding->first, padding->second};
     call.paramPrefix = paramPrefix(call, bindingName);
+    // nn.Conv2d's default: kaiming_uniform(a = sqrt(5)) for the weight, i.e.
+    // uniform(+-1/sqrt(fan_in)), and the same bound for the bias.
     double bound =
         1.0 / std::sqrt(double(*channels * kernel->first * kernel->second));
     addLayerParam(call.paramPrefix, "weight",
@@ -160,12 +167,17 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
       return Type();
     if (!call.resolved[2])
       stride = k;
-    auto h = window(x.dims[2], k->first, stride->first, 0);
+    if (!requireStatic(1, "channel (dim 1)"))
+      return Type();
+    auto h = window(2, k->first, stride->first, 0);
     if (!h)
       return Type();
-    auto w = window(x.dims[3], k->second, stride->second, 0);
+    auto w = window(3, k->second, stride->second, 0);
     if (!w)
       return Type();
+    call.kernel = {k->first, k->second};
+    call.stride = {stride->first, stride->second};
+    call.padding = {0, 0};
     return Type::tensor(x.elem, {x.dims[0], x.dims[1], *h, *w});
   }
   case Builtin::BatchNorm:

@@ -39,6 +39,15 @@ llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,
                                      bool keepdims, mlir::Type elementType,
                                      llvm::SmallVectorImpl<mlir::Type> &types);
 
+/// The result type of a 2-D pooling of `input` (NCHW, C, H, W static) over
+/// windows of `kernel` moved by `stride`; reports through `loc` when the
+/// attributes or shapes are invalid.
+llvm::LogicalResult inferPool2dType(std::optional<mlir::Location> loc,
+                                    mlir::Type input,
+                                    llvm::ArrayRef<int64_t> kernel,
+                                    llvm::ArrayRef<int64_t> stride,
+                                    llvm::SmallVectorImpl<mlir::Type> &types);
+
 } // namespace deepc::nn
 
 #include "ir/NNEnums.h.inc"

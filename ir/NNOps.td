@@ -404,6 +404,180 @@ def NN_OneHotOp : NN_Op<"one_hot", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Convolution and pooling (NCHW; shape rules and verifiers in NNConvOps.cpp)
+//===----------------------------------------------------------------------===//
+
+def NN_Conv2dOp : NN_Op<"conv2d", [Pure, InferTypeOpAdaptor, NN_Differentiable,
+    AllElementTypesMatch<["input", "weight", "result"]>]> {
+  let summary = "2-D convolution (cross-correlation), as PyTorch's nn.Conv2d";
+  let description = [{
+    `input[N, C, H, W]` (NCHW), `weight[F, C, KH, KW]` and an optional
+    `bias[F]` give `result[N, F, OH, OW]` with
+    `result[n, f, i, j] = bias[f] + sum_{c, a, b} weight[f, c, a, b] *
+    xpad[n, c, i * stride[0] + a, j * stride[1] + b]`, where `xpad` is the
+    input with `padding[0]` rows and `padding[1]` columns of zeros on each
+    side, and `OH = (H + 2 padding[0] - KH) / stride[0] + 1` (floor), `OW`
+    alike. `stride` has two positive entries, `padding` two non-negative
+    ones. C, H, W are static; the batch N may be dynamic.
+
+    ```mlir
+    %0 = nn.conv2d %x, %w, %b stride = [1, 1] padding = [2, 2] : tensor<?x1x28x28xf32>, tensor<6x1x5x5xf32>, tensor<6xf32> -> tensor<?x6x28x28xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+                       Optional<NN_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `stride` `=` $stride `padding` `=`
+    $padding attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
+    `->` type($result)
+  }];
+}
+
+/// A 2-D pooling op over windows of `kernel` moved by `stride`.
+class NN_Pool2dOp<string mnemonic, string what, string torch>
+    : NN_Op<mnemonic, [Pure, InferTypeOpAdaptor, NN_Differentiable,
+                       AllElementTypesMatch<["input", "result"]>]> {
+  let summary = "2-D " # what # " pooling, as PyTorch's " # torch;
+  let description = [{
+    `input[N, C, H, W]` gives `result[N, C, OH, OW]`, each element the
+    }] # what # [{ of the window `input[n, c, i * stride[0] + a,
+    j * stride[1] + b]` for `a < kernel[0]`, `b < kernel[1]`, with
+    `OH = (H - kernel[0]) / stride[0] + 1` (floor, no padding), `OW`
+    alike. `kernel` and `stride` have two positive entries; C, H, W are
+    static.
+
+    ```mlir
+    %0 = nn.}] # mnemonic # [{ %x kernel = [2, 2] stride = [2, 2] : tensor<?x6x28x28xf32> -> tensor<?x6x14x14xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$stride);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `kernel` `=` $kernel `stride` `=` $stride attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return inferPool2dType(loc, adaptor.getInput().getType(),
+                             adaptor.getKernel(), adaptor.getStride(), types);
+    }
+  }];
+}
+
+def NN_MaxPool2dOp : NN_Pool2dOp<"maxpool2d", "maximum", "nn.MaxPool2d">;
+def NN_AvgPool2dOp : NN_Pool2dOp<"avgpool2d", "mean", "nn.AvgPool2d">;
+
+// The gradients of conv2d and the pools: built by their gradient rules,
+// never by the frontend, and not differentiable themselves. Their result
+// types are given (a strided window does not determine the input size) and
+// verified against the forward shape rule.
+
+def NN_Conv2dGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
+    AllElementTypesMatch<["grad", "weight", "result"]>]> {
+  let summary = "The gradient of nn.conv2d with respect to its input";
+  let description = [{
+    Given `grad[N, F, OH, OW]`, the adjoint of an `nn.conv2d` result, and
+    its `weight[F, C, KH, KW]`, `stride` and `padding`, the adjoint of its
+    input `result[N, C, H, W]`: `result[n, c, y, x] = sum grad[n, f, i, j]
+    * weight[f, c, a, b]` over the `(f, i, j, a, b)` with
+    `i * stride[0] + a = y + padding[0]` and `j * stride[1] + b =
+    x + padding[1]` (a transposed convolution). The result type is given;
+    its H, W must give OH, OW under the forward rule.
+
+    ```mlir
+    %0 = nn.conv2d_grad_input %g, %w stride = [1, 1] padding = [2, 2] : tensor<?x6x28x28xf32>, tensor<6x1x5x5xf32> -> tensor<?x1x28x28xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$grad, NN_FloatTensor:$weight,
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $weight `stride` `=` $stride `padding` `=` $padding attr-dict
+    `:` type($grad) `,` type($weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_Conv2dGradWeightOp : NN_Op<"conv2d_grad_weight", [Pure,
+    AllElementTypesMatch<["grad", "input", "result"]>]> {
+  let summary = "The gradient of nn.conv2d with respect to its weight";
+  let description = [{
+    Given `grad[N, F, OH, OW]`, the adjoint of an `nn.conv2d` result, and
+    its `input[N, C, H, W]`, `stride` and `padding`, the adjoint of its
+    weight `result[F, C, KH, KW]`: `result[f, c, a, b] = sum_{n, i, j}
+    grad[n, f, i, j] * xpad[n, c, i * stride[0] + a, j * stride[1] + b]`.
+    The result type is given; KH, KW must give OH, OW under the forward
+    rule.
+
+    ```mlir
+    %0 = nn.conv2d_grad_weight %g, %x stride = [1, 1] padding = [2, 2] : tensor<?x6x28x28xf32>, tensor<?x1x28x28xf32> -> tensor<6x1x5x5xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$grad, NN_FloatTensor:$input,
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $input `stride` `=` $stride `padding` `=` $padding attr-dict
+    `:` type($grad) `,` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_MaxPool2dGradOp : NN_Op<"maxpool2d_grad", [Pure,
+    AllTypesMatch<["input", "result"]>,
+    AllElementTypesMatch<["grad", "input"]>]> {
+  let summary = "The gradient of nn.maxpool2d with respect to its input";
+  let description = [{
+    Given `grad[N, C, OH, OW]`, the adjoint of an `nn.maxpool2d` result,
+    and its `input[N, C, H, W]`, `kernel` and `stride`, the adjoint of its
+    input: each `grad[n, c, i, j]` goes to the position of the maximum of
+    window `(i, j)`, the first in row-major order among equal maxima (as
+    PyTorch); positions in several windows sum their shares.
+
+    ```mlir
+    %0 = nn.maxpool2d_grad %g, %x kernel = [2, 2] stride = [2, 2] : tensor<?x6x14x14xf32>, tensor<?x6x28x28xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$grad, NN_FloatTensor:$input,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$stride);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $input `kernel` `=` $kernel `stride` `=` $stride attr-dict `:`
+    type($grad) `,` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_AvgPool2dGradOp : NN_Op<"avgpool2d_grad", [Pure,
+    AllElementTypesMatch<["grad", "result"]>]> {
+  let summary = "The gradient of nn.avgpool2d with respect to its input";
+  let description = [{
+    Given `grad[N, C, OH, OW]`, the adjoint of an `nn.avgpool2d` result,
+    `kernel` and `stride`, the adjoint of its input `result[N, C, H, W]`:
+    each `grad[n, c, i, j] / (kernel[0] * kernel[1])` is added to every
+    position of window `(i, j)`. The result type is given; its H, W must
+    give OH, OW under the forward rule.
+
+    ```mlir
+    %0 = nn.avgpool2d_grad %g kernel = [2, 2] stride = [2, 2] : tensor<?x6x14x14xf32> -> tensor<?x6x28x28xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$grad, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$stride);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `kernel` `=` $kernel `stride` `=` $stride attr-dict `:`
+    type($grad) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//
 

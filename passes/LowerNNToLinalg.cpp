@@ -243,6 +243,7 @@ struct LowerNNToLinalgPass
     populateReductionPatterns(patterns);
     populateShapePatterns(patterns);
     populateLossPatterns(patterns);
+    populateConvPatterns(patterns);
 
     ConversionTarget target(*context);
     target.addIllegalDialect<nn::NNDialect>();

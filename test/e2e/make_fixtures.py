@@ -71,3 +71,48 @@ lsm -= np.log(np.exp(lsm).sum(axis=1, keepdims=True))
 save("ops_expected.npy", (soft + lsm).astype(np.float32))
 save("ops_expected.1.npy", mx.astype(np.float32))
 save("ops_expected.2.npy", m.argmax(axis=1).astype(np.int64))
+
+# Convolutions and pools (test/e2e/predict/Inputs/conv.nn), in float64 by
+# direct summation over the windows.
+
+
+def conv2d(x, w, b, stride, pad):
+    x = np.pad(x, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))
+    n, _, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    oh, ow = (h - kh) // stride[0] + 1, (wd - kw) // stride[1] + 1
+    out = np.zeros((n, f, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            win = x[:, :, i * stride[0]:i * stride[0] + kh, j * stride[1]:j * stride[1] + kw]
+            out[:, :, i, j] = np.einsum("nchw,fchw->nf", win, w) + b
+    return out
+
+
+def pool(x, k, stride, fn):
+    n, c, h, wd = x.shape
+    oh, ow = (h - k[0]) // stride[0] + 1, (wd - k[1]) // stride[1] + 1
+    out = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            win = x[:, :, i * stride[0]:i * stride[0] + k[0], j * stride[1]:j * stride[1] + k[1]]
+            out[:, :, i, j] = fn(win, axis=(2, 3))
+    return out
+
+
+x = rng.standard_normal((7, 2, 9, 8)).astype(np.float32)
+wc = (rng.standard_normal((3, 2, 3, 2)) * 0.5).astype(np.float32)
+bc = rng.standard_normal(3).astype(np.float32)
+wd = (rng.standard_normal((4, 2, 3, 3)) * 0.5).astype(np.float32)
+bd = rng.standard_normal(4).astype(np.float32)
+write_safetensors(os.path.join(HERE, "conv.safetensors"),
+                  {"c.weight": wc, "c.bias": bc, "d.weight": wd, "d.bias": bd})
+save("conv_x.npy", x)
+X = x.astype(np.float64)
+c = conv2d(X, wc, bc, (2, 2), (1, 0))
+d = conv2d(X, wd, bd, (1, 1), (0, 0))
+save("conv_expected.npy", c.astype(np.float32))
+save("conv_expected.1.npy", pool(c, (3, 3), (2, 2), np.max).astype(np.float32))
+save("conv_expected.2.npy", pool(c, (2, 2), (1, 1), np.mean).astype(np.float32))
+save("conv_expected.3.npy", (pool(d, (2, 2), (2, 2), np.mean) +
+                             pool(d, (2, 2), (2, 2), np.max)).astype(np.float32))
