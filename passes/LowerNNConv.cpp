@@ -1,11 +1,12 @@
 //===- LowerNNConv.cpp - Convolution and pooling to linalg ----------------===//
 //
-// nn.conv2d is linalg.conv_2d_nchw_fchw on the zero-padded input, starting
-// from the broadcast bias; the pools are linalg.pooling_nchw_max/sum. The
-// gradient ops:
+// nn.conv2d is one linalg.generic (see `convolve`) on the zero-padded input,
+// starting from the broadcast bias; the pools are linalg.pooling_nchw_max/sum.
+// The gradient ops:
 //   - conv2d_grad_input: the adjoint spread out by the stride, framed by
-//     KH-1, KW-1 zeros less the padding, and correlated (stride 1) with the
-//     weight flipped in space and with its channel dims swapped;
+//     KH-1, KW-1 zeros less the padding, and correlated (stride 1, by
+//     `convolve`) with the weight read flipped in space and with its
+//     channel dims swapped;
 //   - conv2d_grad_weight: one linalg.generic reducing over N, OH, OW;
 //   - the pools: for each kernel offset (a, b), a strided slice of the input
 //     adjoint gets what the windows send to their element (a, b): the whole
@@ -26,7 +27,7 @@ using namespace mlir;
 using namespace deepc;
 using namespace deepc::lowering;
 
-/// `[a, b]` as the `tensor<2xi64>` attribute of linalg's convolutions.
+/// `[a, b]` as the `tensor<2xi64>` attribute of linalg's pooling ops.
 static DenseIntElementsAttr pairAttr(OpBuilder &b, ArrayRef<int64_t> pair) {
   return DenseIntElementsAttr::get(RankedTensorType::get({2}, b.getI64Type()),
                                    pair);
@@ -131,6 +132,49 @@ static AffineMap windowMap(MLIRContext *context, ArrayRef<int64_t> stride) {
                         context);
 }
 
+/// `init[n, o, i, j] + sum_{k, a, b} x[n, k, i s0 + a, j s1 + b] *
+/// w[wIndex(o, k, a, b)]`: a convolution whose filter is read through
+/// `wIndex` (the flip of conv2d_grad_input needs no copy). One
+/// linalg.generic with loops (n, o, i, k, a, b, j): the innermost loop runs
+/// along a row of the result and of `x`, a parallel loop that LLVM
+/// vectorizes, where linalg.conv_2d_nchw_fchw's order (reductions inside)
+/// stores the accumulator at every multiply-add. An operand of the kernel's
+/// shape gives the loops a and b their sizes.
+static Value
+convolve(OpBuilder &b, Location loc, Value x, Value w, int64_t kh, int64_t kw,
+         function_ref<SmallVector<AffineExpr>(AffineExpr, AffineExpr,
+                                              AffineExpr, AffineExpr)>
+             wIndex,
+         Value init, ArrayRef<int64_t> stride) {
+  MLIRContext *context = b.getContext();
+  AffineExpr n, o, i, k, a, bb, j;
+  bindDims(context, n, o, i, k, a, bb, j);
+  Type elem = getElementTypeOrSelf(init.getType());
+  Value window = tensor::EmptyOp::create(b, loc, {kh, kw}, elem);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(7, 0, {n, k, i * stride[0] + a, j * stride[1] + bb},
+                     context),
+      AffineMap::get(7, 0, wIndex(o, k, a, bb), context),
+      AffineMap::get(7, 0, {a, bb}, context),
+      AffineMap::get(7, 0, {n, o, i, j}, context)};
+  using utils::IteratorType;
+  SmallVector<IteratorType> iterators = {
+      IteratorType::parallel,  IteratorType::parallel,  IteratorType::parallel,
+      IteratorType::reduction, IteratorType::reduction, IteratorType::reduction,
+      IteratorType::parallel};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{x, w, window},
+             ValueRange{init}, maps, iterators,
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value product =
+                   arith::MulFOp::create(nb, nloc, args[0], args[1]);
+               linalg::YieldOp::create(nb, nloc,
+                                       ValueRange{arith::AddFOp::create(
+                                           nb, nloc, args[3], product)});
+             })
+      .getResult(0);
+}
+
 namespace {
 
 struct Conv2dLowering : OpConversionPattern<nn::Conv2dOp> {
@@ -154,12 +198,15 @@ struct Conv2dLowering : OpConversionPattern<nn::Conv2dOp> {
       init = zeros(rewriter, loc, type, sizes);
     }
     Value padded = pad2d(rewriter, loc, x, op.getPadding());
+    auto wType = cast<RankedTensorType>(adaptor.getWeight().getType());
     rewriter.replaceOp(
-        op, linalg::Conv2DNchwFchwOp::create(
-                rewriter, loc, TypeRange{type},
-                ValueRange{padded, adaptor.getWeight()}, ValueRange{init},
-                pairAttr(rewriter, op.getStride()), pairAttr(rewriter, {1, 1}))
-                .getResult(0));
+        op, convolve(
+                rewriter, loc, padded, adaptor.getWeight(), wType.getDimSize(2),
+                wType.getDimSize(3),
+                [](AffineExpr o, AffineExpr k, AffineExpr a, AffineExpr bb) {
+                  return SmallVector<AffineExpr>{o, k, a, bb};
+                },
+                init, op.getStride()));
     return success();
   }
 };
@@ -172,14 +219,13 @@ struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
                   ConversionPatternRewriter &rewriter) const override {
     OpBuilder &b = rewriter;
     Location loc = op.getLoc();
-    MLIRContext *context = b.getContext();
     Value g = adaptor.getGrad(), w = adaptor.getWeight();
     auto gType = cast<RankedTensorType>(g.getType());
     auto wType = cast<RankedTensorType>(w.getType());
     RankedTensorType type = op.getType();
     Type elem = type.getElementType();
     ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
-    int64_t f = wType.getDimSize(0), c = wType.getDimSize(1);
+    int64_t f = wType.getDimSize(0);
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
 
     // The adjoint spread out by the stride in a frame of KH-1, KW-1 zeros,
@@ -192,21 +238,15 @@ struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
     Value frame = spread(b, loc, g, frameType,
                          {kh - 1 - pad[0], kw - 1 - pad[1]}, stride);
 
-    // flipped[c, f, a, b] = w[f, c, KH-1-a, KW-1-b].
-    AffineExpr dc, df, da, db;
-    bindDims(context, dc, df, da, db);
-    auto flippedType = RankedTensorType::get({c, f, kh, kw}, elem);
-    Value flipped = elementwise(
-        b, loc, tensor::EmptyOp::create(b, loc, flippedType.getShape(), elem),
-        w, AffineMap::get(4, 0, {df, dc, kh - 1 - da, kw - 1 - db}, context),
-        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-
+    // Correlated with flipped[c, f, a, b] = w[f, c, KH-1-a, KW-1-b].
     Value init = zeros(b, loc, type, sizesLike(b, loc, type, g));
-    rewriter.replaceOp(op, linalg::Conv2DNchwFchwOp::create(
-                               b, loc, TypeRange{type},
-                               ValueRange{frame, flipped}, ValueRange{init},
-                               pairAttr(b, {1, 1}), pairAttr(b, {1, 1}))
-                               .getResult(0));
+    rewriter.replaceOp(
+        op, convolve(
+                b, loc, frame, w, kh, kw,
+                [&](AffineExpr o, AffineExpr k, AffineExpr a, AffineExpr bb) {
+                  return SmallVector<AffineExpr>{k, o, kh - 1 - a, kw - 1 - bb};
+                },
+                init, {1, 1}));
     return success();
   }
 };

@@ -2,22 +2,29 @@
 // RUN:   | FileCheck %s --implicit-check-not=nn.
 // RUN: deepc-opt %s -split-input-file -deepc-to-bufferized | FileCheck %s --check-prefix=BUF
 
-// conv2d: the broadcast bias is the accumulator of linalg.conv_2d_nchw_fchw;
-// the padded input is one gathering generic (tensor.extract where the input
-// lands, zeros elsewhere).
+// conv2d: the broadcast bias is the accumulator of one generic over
+// (n, f, oh, c, kh, kw, ow), the output row innermost; the padded input is
+// one gathering generic (tensor.extract where the input lands, zeros
+// elsewhere); a kernel-shaped operand sizes the kh, kw loops.
 // CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d2 * 2 + d4, d6 * 2 + d5)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d3, d4, d5)>
+// CHECK-DAG: #[[K:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5)>
+// CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d6)>
 // CHECK-LABEL: func.func @conv
 // CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #{{.*}}]
 // CHECK-SAME: ins(%arg2 : tensor<2xf32>)
 // CHECK: %[[P:.*]] = linalg.generic
 // CHECK-SAME: outs(%{{.*}} : tensor<?x1x8x8xf32>)
 // CHECK: tensor.extract %arg0
-// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins(%[[P]], %arg1 : tensor<?x1x8x8xf32>, tensor<2x1x3x3xf32>) outs(%[[B]] : tensor<?x2x3x3xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[K]], #[[Y]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]}
+// CHECK-SAME: ins(%[[P]], %arg1, %{{.*}} : tensor<?x1x8x8xf32>, tensor<2x1x3x3xf32>, tensor<3x3xf32>) outs(%[[B]] : tensor<?x2x3x3xf32>)
+// CHECK: arith.mulf
+// CHECK-NEXT: arith.addf
 // No strided copy survives bufferization (it would need the runner's memrefCopy).
 // BUF-LABEL: func.func @conv
 // BUF-NOT: memref.copy
-// BUF: linalg.conv_2d_nchw_fchw
+// BUF: return
 func.func @conv(%x: tensor<?x1x6x6xf32>, %w: tensor<2x1x3x3xf32>, %b: tensor<2xf32>) -> tensor<?x2x3x3xf32> {
   %0 = nn.conv2d %x, %w, %b stride = [2, 2] padding = [1, 1] : tensor<?x1x6x6xf32>, tensor<2x1x3x3xf32>, tensor<2xf32> -> tensor<?x2x3x3xf32>
   return %0 : tensor<?x2x3x3xf32>
@@ -45,20 +52,20 @@ func.func @pools(%x: tensor<?x3x8x8xf32>) -> (tensor<?x3x4x4xf32>, tensor<?x3x7x
 
 // conv2d_grad_input: the adjoint spread by the stride into a frame of
 // KH-1 zeros less the padding (H + KH - 1 = 10 rows and columns),
-// correlated with the flipped, channel-swapped weight at stride 1.
-// conv2d_grad_weight: one generic reducing over n, oh, ow, reading the
-// padded input at oh * 2 + kh.
-// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 2, -d3 + 2)>
+// correlated at stride 1 with the weight read flipped in space and with its
+// channel dims swapped (no copy of it). conv2d_grad_weight: one generic
+// reducing over n, oh, ow, reading the padded input at oh * 2 + kh.
+// CHECK-DAG: #[[GI_X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d2 + d4, d5 + d6)>
+// CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3, d1, -d4 + 2, -d5 + 2)>
 // CHECK-DAG: #[[GW_G:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
 // CHECK-DAG: #[[GW_X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2, d6 * 2 + d3)>
 // CHECK-DAG: #[[GW_W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
 // CHECK-LABEL: func.func @conv_grads
 // CHECK: %[[FRAME:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x6x10x10xf32>)
 // CHECK: tensor.extract %arg0
-// CHECK: %[[FLIPPED:.*]] = linalg.generic {indexing_maps = [#[[FLIP]], #{{.*}}]{{.*}} ins(%arg1 : tensor<6x3x3x3xf32>) outs(%{{.*}} : tensor<3x6x3x3xf32>)
-// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-// CHECK-SAME: ins(%[[FRAME]], %[[FLIPPED]] : tensor<?x6x10x10xf32>, tensor<3x6x3x3xf32>)
-// CHECK-SAME: -> tensor<?x3x8x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[GI_X]], #[[FLIP]], #{{.*}}, #{{.*}}]
+// CHECK-SAME: ins(%[[FRAME]], %arg1, %{{.*}} : tensor<?x6x10x10xf32>, tensor<6x3x3x3xf32>, tensor<3x3xf32>)
+// CHECK-SAME: outs(%{{.*}} : tensor<?x3x8x8xf32>)
 // CHECK: linalg.generic {indexing_maps = [#[[GW_G]], #[[GW_X]], #[[GW_W]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
 // CHECK-SAME: ins(%arg0, %{{.*}} : tensor<?x6x4x4xf32>, tensor<?x3x10x10xf32>) outs(%{{.*}} : tensor<6x3x3x3xf32>)
 func.func @conv_grads(%g: tensor<?x6x4x4xf32>, %w: tensor<6x3x3x3xf32>, %x: tensor<?x3x8x8xf32>) -> (tensor<?x3x8x8xf32>, tensor<6x3x3x3xf32>) {
