@@ -58,9 +58,16 @@ int64_t Tensor::numel() const {
 
 std::optional<int64_t> checkedByteSize(llvm::ArrayRef<int64_t> shape,
                                        size_t eltSize) {
+  if (llvm::any_of(shape, [](int64_t d) { return d < 0; }))
+    return std::nullopt;
+  // A zero dimension makes the tensor empty whatever the others are; testing
+  // for it first keeps the answer independent of the order of the dimensions
+  // and of the element size (which an IDX file widens on conversion).
+  if (llvm::is_contained(shape, 0))
+    return 0;
   int64_t n = static_cast<int64_t>(eltSize);
   for (int64_t d : shape)
-    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+    if (__builtin_mul_overflow(n, d, &n))
       return std::nullopt;
   return n;
 }

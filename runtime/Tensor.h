@@ -49,8 +49,9 @@ struct Tensor {
 };
 
 /// The number of elements of `shape` times `eltSize`, or std::nullopt when a
-/// dimension is negative or the product overflows int64. Readers call this
-/// on declared shapes before allocating anything.
+/// dimension is negative or the product overflows int64. A shape with a zero
+/// dimension has 0 bytes, however large its other dimensions. Readers call
+/// this on declared shapes before allocating anything.
 std::optional<int64_t> checkedByteSize(llvm::ArrayRef<int64_t> shape,
                                        size_t eltSize);
 

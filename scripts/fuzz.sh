@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/) in ./build-fuzz, instrumented with
-# -fsanitize=fuzzer,address,undefined, and runs each for SECONDS (default 20),
-# seeded from the repository's examples and test inputs. Fails if any target
-# crashes; the crashing input is left in build-fuzz/crashes/.
-#   scripts/fuzz.sh [SECONDS]                      every target
+# -fsanitize=fuzzer,address,undefined, replays every committed regression
+# input (fuzz/regressions/TARGET/), then fuzzes each target, seeded from the
+# repository's examples and test inputs. Fails if any target crashes; the
+# crashing input is left in build-fuzz/crashes/.
+#   scripts/fuzz.sh SECONDS      explore: SECONDS per target, random seed,
+#                                corpus kept in build-fuzz/corpus/ across runs
+#   scripts/fuzz.sh --runs N     repeatable: N inputs per target from libFuzzer
+#                                seed 1 and the committed seeds only, so a run
+#                                passes or fails the same way on every machine
+#                                (what scripts/test.sh and CI run)
 #   DEEPC_FUZZ_TARGETS=runtime scripts/fuzz.sh 15   the file readers only
 # Assumes the packages of scripts/setup.sh (libclang-rt-22-dev: libFuzzer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-20}
+mode=time
+seconds=20
+runs=0
+case "${1:-}" in
+  --runs) mode=runs; runs=${2:?"--runs needs a count"} ;;
+  '') ;;
+  *) seconds=$1 ;;
+esac
 export PATH=/usr/lib/llvm-22/bin:$PATH
 build=${DEEPC_FUZZ_BUILD_DIR:-build-fuzz}
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -g"
@@ -42,11 +55,28 @@ seeds() {
 failed=()
 mkdir -p "$build/crashes"
 for t in $targets; do
-  corpus="$build/corpus/$t"
+  # Every input that once crashed a target must keep passing.
+  if [ -d "fuzz/regressions/$t" ]; then
+    if ! "$build/bin/fuzz_$t" -timeout=10 -rss_limit_mb=2048 \
+         fuzz/regressions/"$t"/* >"$build/fuzz_$t.regressions.log" 2>&1; then
+      failed+=("$t(regression)")
+      tail -40 "$build/fuzz_$t.regressions.log"
+      continue
+    fi
+  fi
+  if [ "$mode" = runs ]; then
+    corpus="$build/corpus-repeatable/$t"
+    rm -rf "$corpus"
+    budget=(-runs="$runs" -seed=1)
+    echo "fuzz: fuzz_$t for $runs runs from seed 1"
+  else
+    corpus="$build/corpus/$t"
+    budget=(-max_total_time="$seconds")
+    echo "fuzz: fuzz_$t for ${seconds}s"
+  fi
   mkdir -p "$corpus"
   seeds "$t" | while read -r f; do cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"; done
-  echo "fuzz: fuzz_$t for ${seconds}s"
-  if ! "$build/bin/fuzz_$t" -max_total_time="$seconds" -timeout=10 \
+  if ! "$build/bin/fuzz_$t" "${budget[@]}" -timeout=10 \
        -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
        -artifact_prefix="$build/crashes/$t-" "$corpus" \
        >"$build/fuzz_$t.log" 2>&1; then

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh), runs a bounded fuzzing round (scripts/fuzz.sh,
-# 15 s per target, docs/HARDENING.md; DEEPC_SKIP_FUZZ=1 skips it), then every
+# Sets up (scripts/setup.sh), runs a bounded, repeatable fuzzing round
+# (scripts/fuzz.sh --runs: the same inputs on every machine, so CI cannot pass
+# or fail by luck; docs/HARDENING.md; DEEPC_SKIP_FUZZ=1 skips it), then every
 # test: lit suites and unit tests through ctest, whose summary closes the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH=/usr/lib/llvm-22/bin:$PATH
 if [ "${DEEPC_SKIP_FUZZ:-0}" != 1 ]; then
-  DEEPC_FUZZ_TARGETS=${DEEPC_FUZZ_TARGETS:-all} scripts/fuzz.sh 15
+  DEEPC_FUZZ_TARGETS=${DEEPC_FUZZ_TARGETS:-all} scripts/fuzz.sh --runs "${DEEPC_FUZZ_RUNS:-40000}"
 fi
 cd "${DEEPC_BUILD_DIR:-build}"
 ctest --output-on-failure -j2

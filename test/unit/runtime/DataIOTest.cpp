@@ -48,6 +48,25 @@ TEST(IDX, U8Images) {
             (std::vector<uint8_t>{1, 2, 255, 0, 127, 128}));
 }
 
+// Found by fuzz_idx: an i16 file (widened to 4-byte i32 on load) with a zero
+// dimension after three large ones. Its 2-byte size fits int64 but the 4-byte
+// size overflowed before the zero was reached, so the loaded tensor looked
+// malformed. A zero dimension means 0 bytes whatever the order.
+TEST(IDX, ZeroDimensionAfterHugeOnes) {
+  TempDir dir;
+  auto t = loadIDX(dir.write(
+      "z.idx", idxHeader(0x0B, {512, 4290707968u, 2067208, 0, 7})));
+  ASSERT_TRUE(bool(t)) << errorOf(std::move(t));
+  EXPECT_EQ(t->dtype, DType::I32);
+  EXPECT_TRUE(t->bytes.empty());
+  EXPECT_EQ(checkedByteSize(t->shape, dtypeSize(t->dtype)),
+            std::optional<int64_t>(0));
+  EXPECT_EQ(checkedByteSize({0, int64_t(1) << 62, 8}, 4),
+            std::optional<int64_t>(0));
+  EXPECT_EQ(checkedByteSize({int64_t(1) << 62, 8}, 4), std::nullopt);
+  EXPECT_EQ(checkedByteSize({3, -1, 0}, 4), std::nullopt);
+}
+
 TEST(IDX, AllElementTypes) {
   TempDir dir;
   // i8 -> I32.
