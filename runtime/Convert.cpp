@@ -1,6 +1,7 @@
 //===- Convert.cpp - Fitting loaded data to a model input -----------------===//
 #include "runtime/Convert.h"
 
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cfloat>
@@ -143,11 +144,10 @@ Expected<Tensor> convertForInput(const Tensor &data, StringRef path, DType want,
     return out;
   }
 
-  if (want == DType::Bool || isFloat(data.dtype))
+  if (want == DType::Bool)
     return fileError(path, formatv("{0} data cannot be bound to a {1} input",
                                    dtypeName(data.dtype), dtypeName(want)));
 
-  // Integer to integer, where every value fits.
   int64_t lo = want == DType::U8    ? 0
                : want == DType::I32 ? INT32_MIN
                                     : INT64_MIN;
@@ -155,6 +155,35 @@ Expected<Tensor> convertForInput(const Tensor &data, StringRef path, DType want,
                : want == DType::I32 ? INT32_MAX
                                     : INT64_MAX;
   size_t size = dtypeSize(want);
+
+  // Float to integer: only whole numbers in range, as a CSV column of class
+  // labels reads when other columns of the file hold reals (1.0, 2.0).
+  if (isFloat(data.dtype)) {
+    int64_t bad = -1;
+    double badValue = 0;
+    visit(data, [&](int64_t i, auto v) {
+      if constexpr (std::is_floating_point_v<decltype(v)>) {
+        // hi + 1 is a power of two, exact as a double (INT64_MAX is not).
+        if (v != std::trunc(v) || !(v >= double(lo) && v < double(hi) + 1.0)) {
+          bad = i, badValue = v;
+          return false;
+        }
+        int64_t k = int64_t(v);
+        std::memcpy(out.bytes.data() + i * size, &k, size);
+      }
+      return true;
+    });
+    if (bad >= 0)
+      return fileError(path,
+                       formatv("{0} data bound to a {1} input must hold whole "
+                               "numbers that fit; value {2} at flat index {3} "
+                               "does not",
+                               dtypeName(data.dtype), dtypeName(want),
+                               format("%.10g", badValue), bad));
+    return out;
+  }
+
+  // Integer to integer, where every value fits.
   int64_t bad = -1, badValue = 0;
   visit(data, [&](int64_t i, auto v) {
     if constexpr (std::is_integral_v<decltype(v)>) {

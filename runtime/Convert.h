@@ -22,8 +22,9 @@ namespace deepc {
 ///    other numbers are converted (F64 values beyond the F32 range are an
 ///    error; BF16 rounds to nearest even);
 ///  - to I32, I64 or U8: integer and Bool data is converted when every value
-///    fits, else the first value out of range and its index are named; float
-///    data is an error;
+///    fits, float data when every value is also a whole number (a CSV label
+///    column reads as 0.0, 1.0, ... beside real features); else the first
+///    value that does not and its index are named;
 ///  - to Bool: only Bool data.
 /// NaN or Inf anywhere in float data is an error naming its flat index.
 /// Every error message starts with `path`.

@@ -3,6 +3,7 @@
 
 #include "runtime/Convert.h"
 #include "runtime/DataIO.h"
+#include "runtime/Select.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -45,11 +46,20 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
                         "{0}=PATH)",
                         arg.name, spec.name, flag)
               .str());
-    std::string path = it->second;
+    // `path` names the file and its selection in messages (x=a.csv[:, 0:4]).
+    std::string path = it->second, file;
     byName.erase(it);
-    auto raw = loadData(path);
+    std::vector<SelectEntry> selection;
+    if (llvm::Error e = parseSelection(path, file, selection))
+      return std::move(e);
+    auto raw = loadData(file);
     if (!raw)
       return raw.takeError();
+    if (!selection.empty()) {
+      raw = applySelection(*raw, path, selection);
+      if (!raw)
+        return raw.takeError();
+    }
     if (arg.type.shape.empty())
       return llvm::createStringError("input '" + arg.name +
                                      "' is a scalar; data needs a batch dim");

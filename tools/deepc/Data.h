@@ -19,8 +19,9 @@ struct BoundData {
   int64_t samples = -1;           ///< -1 when the function has no inputs
 };
 
-/// Loads the files of `bindings` (`NAME=PATH`, as --data and --val spell
-/// them) into the input slots of `spec`. Every input must be bound, every
+/// Loads the files of `bindings` (`NAME=PATH` or `NAME=PATH[sel]` with a
+/// NumPy-style selection such as `[0::2, 0:4]`, runtime/Select.h; as --data
+/// and --val spell them) into the input slots of `spec`. Every input must be bound, every
 /// binding must name an input, and all files must have as many samples.
 /// `flag` names the option in messages.
 llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,

@@ -83,10 +83,38 @@ TEST(Convert, IntegersToIntegers) {
       "U8");
 }
 
+TEST(Convert, WholeFloatsToIntegers) {
+  // A label column of a CSV file with real features reads as F32.
+  auto t = convertForInput(
+      makeTensor<float>(DType::F32, {4}, {0.0f, 2.0f, -1.0f, 1e6f}), file,
+      DType::I32, {});
+  ASSERT_TRUE(bool(t)) << errorOf(t.takeError());
+  EXPECT_EQ(values<int32_t>(*t), (std::vector<int32_t>{0, 2, -1, 1000000}));
+  auto u = convertForInput(makeTensor<double>(DType::F64, {2}, {255.0, 0.0}),
+                           file, DType::U8, {});
+  ASSERT_TRUE(bool(u)) << errorOf(u.takeError());
+  EXPECT_EQ(values<uint8_t>(*u), (std::vector<uint8_t>{255, 0}));
+  EXPECT_EQ(errorOf(convertForInput(
+                makeTensor<float>(DType::F32, {3}, {1, 2.5f, 3}), file,
+                DType::I64, {})),
+            "data.npy: F32 data bound to a I64 input must hold whole numbers "
+            "that fit; value 2.5 at flat index 1 does not");
+  EXPECT_EQ(errorOf(convertForInput(
+                makeTensor<double>(DType::F64, {2}, {1, 2147483648.0}), file,
+                DType::I32, {})),
+            "data.npy: F64 data bound to a I32 input must hold whole numbers "
+            "that fit; value 2147483648 at flat index 1 does not");
+  EXPECT_EQ(errorOf(convertForInput(
+                makeTensor<double>(DType::F64, {1}, {9223372036854775808.0}),
+                file, DType::I64, {})),
+            "data.npy: F64 data bound to a I64 input must hold whole numbers "
+            "that fit; value 9.223372037e+18 at flat index 0 does not");
+}
+
 TEST(Convert, Errors) {
   EXPECT_EQ(errorOf(convertForInput(makeTensor<float>(DType::F32, {2}, {1, 2}),
-                                    file, DType::I64, {})),
-            "data.npy: F32 data cannot be bound to a I64 input");
+                                    file, DType::Bool, {})),
+            "data.npy: F32 data cannot be bound to a BOOL input");
   EXPECT_EQ(errorOf(convertForInput(Tensor(DType::U8, {5, 3, 3}), file,
                                     DType::F32, {784})),
             "data.npy: a sample of shape [3, 3] (9 elements) does not fit the "
