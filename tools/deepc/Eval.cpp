@@ -33,7 +33,7 @@ static cl::opt<std::string> weights("weights", cl::Required,
 static cl::list<std::string> data("data",
                                   cl::desc("Bind a data file to an input of "
                                            "the train block"),
-                                  cl::value_desc("name=path"),
+                                  cl::value_desc("name=path[sel]"),
                                   cl::sub(evalCommand), cl::cat(deepcCategory));
 static cl::opt<std::string> trainName("train",
                                       cl::desc("The train block whose loss "

@@ -36,7 +36,7 @@ static cl::opt<std::string>
             cl::cat(deepcCategory));
 static cl::list<std::string> data("data",
                                   cl::desc("Bind a data file to a model input"),
-                                  cl::value_desc("name=path"),
+                                  cl::value_desc("name=path[sel]"),
                                   cl::sub(predictCommand),
                                   cl::cat(deepcCategory));
 static cl::opt<std::string>

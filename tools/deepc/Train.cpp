@@ -41,11 +41,11 @@ static cl::opt<std::string> trainName("train",
 static cl::list<std::string> data("data",
                                   cl::desc("Bind a training data file to an "
                                            "input of the train block"),
-                                  cl::value_desc("name=path"),
+                                  cl::value_desc("name=path[sel]"),
                                   cl::sub(trainCommand),
                                   cl::cat(deepcCategory));
 static cl::list<std::string> val("val", cl::desc("Bind a validation data file"),
-                                 cl::value_desc("name=path"),
+                                 cl::value_desc("name=path[sel]"),
                                  cl::sub(trainCommand), cl::cat(deepcCategory));
 static cl::opt<int64_t> epochsFlag("epochs",
                                    cl::desc("Epochs (from the start of "
