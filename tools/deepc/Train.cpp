@@ -12,6 +12,7 @@
 #include "tools/deepc/Training.h"
 #include "tools/deepc/Weights.h"
 
+#include "runtime/Augment.h"
 #include "runtime/Batches.h"
 #include "runtime/Metrics.h"
 #include "runtime/Plot.h"
@@ -63,6 +64,13 @@ static cl::opt<uint64_t> seedFlag("seed",
                                   cl::cat(deepcCategory));
 static cl::opt<bool> noShuffle("no-shuffle", cl::desc("Batches in file order"),
                                cl::sub(trainCommand), cl::cat(deepcCategory));
+static cl::opt<std::string>
+    augmentFlag("augment",
+                cl::desc("Randomly perturb training images: any of flip, "
+                         "crop=K (pad K, crop back), noise=S (Gaussian); "
+                         "seeded, off by default"),
+                cl::value_desc("flip,crop=4,noise=0.05"),
+                cl::sub(trainCommand), cl::cat(deepcCategory));
 static cl::opt<std::string> initPath("init",
                                      cl::desc("Initial weights (safetensors)"),
                                      cl::value_desc("file"),
@@ -219,6 +227,21 @@ int runTrain() {
         step.args[i].name != compiled->loss.args[i].name)
       return fail("internal error: the step's arguments do not start with "
                   "the loss function's");
+  auto augmentation = parseAugmentation(augmentFlag);
+  if (!augmentation)
+    return fail(augmentation.takeError());
+  // The inputs that --augment perturbs: images, not labels or features.
+  std::vector<bool> augmented(step.args.size(), false);
+  if (augmentation->any()) {
+    for (size_t i = 0; i < step.args.size(); ++i)
+      if (step.args[i].kind == Role::Input)
+        augmented[i] = isImageInput(
+            step.args[i].type.dtype,
+            llvm::ArrayRef(step.args[i].type.shape).drop_front());
+    if (!llvm::is_contained(augmented, true))
+      return fail("--augment: '" + step.name +
+                  "' has no image input (f32 samples of shape [..., H, W])");
+  }
   auto bound = bindInputs(step, data, "data");
   if (!bound)
     return fail(bound.takeError());
@@ -284,6 +307,9 @@ int runTrain() {
       for (size_t i = 0; i < step.args.size(); ++i) {
         if (step.args[i].kind == Role::Input) {
           batchArgs[i] = gatherRows(bound->args[i], order, begin, end);
+          if (augmented[i])
+            augmentBatch(batchArgs[i], *augmentation, seed, epoch,
+                         llvm::ArrayRef(order).slice(begin, end - begin));
           ptrs[i] = &batchArgs[i];
         } else {
           ptrs[i] = &state->args[i];
