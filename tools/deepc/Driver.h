@@ -46,6 +46,7 @@ int runPredict();
 int runTrain();
 int runEval();
 int runGradcheck();
+int runBench();
 
 } // namespace deepc::driver
 

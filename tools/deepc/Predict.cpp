@@ -8,15 +8,12 @@
 //===----------------------------------------------------------------------===//
 #include "tools/deepc/Data.h"
 #include "tools/deepc/Driver.h"
+#include "tools/deepc/Model.h"
 #include "tools/deepc/Subcommands.h"
 #include "tools/deepc/Weights.h"
 
-#include "codegen/JIT.h"
-#include "codegen/Pipeline.h"
 #include "runtime/DataIO.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/Path.h"
 
 namespace cl = llvm::cl;
@@ -95,20 +92,12 @@ int runPredict() {
   if (!name)
     return fail(name.takeError());
 
-  auto context = makeContext();
-  mlir::SourceMgrDiagnosticHandler diagnostics(source->sourceMgr,
-                                               context.get());
-  MLIRGenOptions genOptions;
-  genOptions.models = {*name};
-  auto module = emitNN(*context, *source, genOptions);
-  if (!module)
+  auto compiled = compileModel(*source, *name);
+  if (!compiled)
+    return fail(compiled.takeError());
+  if (!compiled->jit)
     return 1;
-  auto func = module->lookupSymbol<mlir::func::FuncOp>(*name);
-  if (!func)
-    return fail("model '" + *name + "' was not emitted");
-  auto spec = getFunctionSpec(func);
-  if (!spec)
-    return fail(spec.takeError());
+  const FunctionSpec *spec = &compiled->spec;
 
   auto bound = bindInputs(*spec, data, "data");
   if (!bound)
@@ -118,16 +107,6 @@ int runPredict() {
 
   if (llvm::Error err = loadParameters(*spec, weights, seed, args))
     return fail(std::move(err));
-
-  // Lower and JIT-compile.
-  addCInterfaces(*module);
-  mlir::PassManager pm(context.get());
-  buildDeepcPipeline(pm, Stage::LLVM);
-  if (mlir::failed(pm.run(*module)))
-    return 1;
-  auto jit = JITModule::create(*module);
-  if (!jit)
-    return fail(jit.takeError());
 
   // Results whose dim 0 is the batch can be computed in chunks; anything
   // else needs every sample in one call.
@@ -147,7 +126,7 @@ int runPredict() {
         chunkArgs[i] = sliceRows(args[i], begin, end);
       ptrs[i] = isInput && chunk != samples ? &chunkArgs[i] : &args[i];
     }
-    auto out = (*jit)->call(*spec, ptrs);
+    auto out = compiled->jit->call(*spec, ptrs);
     if (!out)
       return fail(out.takeError());
     for (size_t k = 0; k < out->size(); ++k)

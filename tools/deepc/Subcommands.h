@@ -11,6 +11,7 @@ extern llvm::cl::SubCommand predictCommand;
 extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
 extern llvm::cl::SubCommand gradcheckCommand;
+extern llvm::cl::SubCommand benchCommand;
 } // namespace deepc::driver
 
 #endif // DEEPC_TOOLS_DEEPC_SUBCOMMANDS_H

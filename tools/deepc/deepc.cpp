@@ -17,7 +17,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   for (llvm::cl::SubCommand *sub :
        {&llvm::cl::SubCommand::getTopLevel(), &checkCommand, &compileCommand,
-        &predictCommand, &trainCommand, &evalCommand, &gradcheckCommand})
+        &predictCommand, &trainCommand, &evalCommand, &gradcheckCommand,
+        &benchCommand})
     llvm::cl::HideUnrelatedOptions(deepcCategory, *sub);
   if (!llvm::cl::ParseCommandLineOptions(
           argc, argv,
@@ -27,7 +28,9 @@ int main(int argc, char **argv) {
           "  deepc predict F.nn --data x=P -o out.npy   run a model\n"
           "  deepc train F.nn --data x=P --data y=L     train a model\n"
           "  deepc eval F.nn --weights W --data ...     score a model\n"
-          "  deepc gradcheck F.nn          check gradients numerically\n\n"
+          "  deepc gradcheck F.nn          check gradients numerically\n"
+          "  deepc bench F.nn              time the compiled forward and "
+          "step\n\n"
           "  deepc COMMAND --help          the options of one command\n",
           &llvm::errs()))
     return 1;
@@ -43,5 +46,7 @@ int main(int argc, char **argv) {
     return runEval();
   if (gradcheckCommand)
     return runGradcheck();
+  if (benchCommand)
+    return runBench();
   return fail("no command given; see 'deepc --help'");
 }
