@@ -87,8 +87,8 @@ void augmentBatch(Tensor &batch, const Augmentation &aug, uint64_t seed,
     }
     if (aug.noise > 0)
       for (int64_t i = 0; i < perSample; ++i)
-        sample[i] += float(aug.noise *
-                           noise.normal(id * uint64_t(perSample) + uint64_t(i)));
+        sample[i] += float(
+            aug.noise * noise.normal(id * uint64_t(perSample) + uint64_t(i)));
   }
 }
 

@@ -83,8 +83,7 @@ Expected<Tensor> applySelection(const Tensor &t, StringRef path,
   if (entries.size() > rank)
     return fileError(path, formatv("the selection has {0} entries but the "
                                    "data has {1} dimensions {2}",
-                                   entries.size(), rank,
-                                   formatShape(t.shape)));
+                                   entries.size(), rank, formatShape(t.shape)));
   // Per dimension: first index, count, step; and whether it is kept.
   SmallVector<int64_t, 4> first(rank, 0), step(rank, 1);
   SmallVector<int64_t, 4> count(t.shape.begin(), t.shape.end());
