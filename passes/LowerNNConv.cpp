@@ -264,17 +264,23 @@ struct Conv2dGradWeightLowering : OpConversionPattern<nn::Conv2dGradWeightOp> {
     ArrayRef<int64_t> stride = op.getStride();
     Value padded = pad2d(b, loc, adaptor.getInput(), op.getPadding());
     // dw[f, c, a, b] = sum_{n, i, j} g[n, f, i, j] * xpad[n, c, i s0 + a,
-    // j s1 + b], loops (f, c, a, b, n, i, j).
+    // j s1 + b], loops (f, c, n, i, j, a, b): the kernel's loops innermost
+    // are KH * KW independent multiply-adds (each element still sums over
+    // n, i, j in order), where reductions innermost would be one chain of
+    // dependent additions.
     AffineExpr f, c, a, bb, n, i, j;
-    bindDims(context, f, c, a, bb, n, i, j);
+    bindDims(context, f, c, n, i, j, a, bb);
     SmallVector<AffineMap> maps = {
         AffineMap::get(7, 0, {n, f, i, j}, context),
         AffineMap::get(7, 0, {n, c, i * stride[0] + a, j * stride[1] + bb},
                        context),
         AffineMap::get(7, 0, {f, c, a, bb}, context)};
-    SmallVector<utils::IteratorType> iterators(4,
-                                               utils::IteratorType::parallel);
-    iterators.append(3, utils::IteratorType::reduction);
+    using utils::IteratorType;
+    SmallVector<IteratorType> iterators = {
+        IteratorType::parallel,  IteratorType::parallel,
+        IteratorType::reduction, IteratorType::reduction,
+        IteratorType::reduction, IteratorType::parallel,
+        IteratorType::parallel};
     Value init = zeros(b, loc, type, indices(b, type.getShape()));
     auto generic = linalg::GenericOp::create(
         b, loc, TypeRange{type}, ValueRange{adaptor.getGrad(), padded},

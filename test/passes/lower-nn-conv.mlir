@@ -54,19 +54,20 @@ func.func @pools(%x: tensor<?x3x8x8xf32>) -> (tensor<?x3x4x4xf32>, tensor<?x3x7x
 // KH-1 zeros less the padding (H + KH - 1 = 10 rows and columns),
 // correlated at stride 1 with the weight read flipped in space and with its
 // channel dims swapped (no copy of it). conv2d_grad_weight: one generic
-// reducing over n, oh, ow, reading the padded input at oh * 2 + kh.
+// over (f, c, n, oh, ow, kh, kw) reducing over n, oh, ow, reading the padded
+// input at oh * 2 + kh.
 // CHECK-DAG: #[[GI_X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d2 + d4, d5 + d6)>
 // CHECK-DAG: #[[FLIP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d3, d1, -d4 + 2, -d5 + 2)>
-// CHECK-DAG: #[[GW_G:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
-// CHECK-DAG: #[[GW_X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2, d6 * 2 + d3)>
-// CHECK-DAG: #[[GW_W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[GW_G:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d2, d0, d3, d4)>
+// CHECK-DAG: #[[GW_X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d2, d1, d3 * 2 + d5, d4 * 2 + d6)>
+// CHECK-DAG: #[[GW_W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d5, d6)>
 // CHECK-LABEL: func.func @conv_grads
 // CHECK: %[[FRAME:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x6x10x10xf32>)
 // CHECK: tensor.extract %arg0
 // CHECK: linalg.generic {indexing_maps = [#[[GI_X]], #[[FLIP]], #{{.*}}, #{{.*}}]
 // CHECK-SAME: ins(%[[FRAME]], %arg1, %{{.*}} : tensor<?x6x10x10xf32>, tensor<6x3x3x3xf32>, tensor<3x3xf32>)
 // CHECK-SAME: outs(%{{.*}} : tensor<?x3x8x8xf32>)
-// CHECK: linalg.generic {indexing_maps = [#[[GW_G]], #[[GW_X]], #[[GW_W]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[GW_G]], #[[GW_X]], #[[GW_W]]], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]}
 // CHECK-SAME: ins(%arg0, %{{.*}} : tensor<?x6x4x4xf32>, tensor<?x3x10x10xf32>) outs(%{{.*}} : tensor<6x3x3x3xf32>)
 func.func @conv_grads(%g: tensor<?x6x4x4xf32>, %w: tensor<6x3x3x3xf32>, %x: tensor<?x3x8x8xf32>) -> (tensor<?x3x8x8xf32>, tensor<6x3x3x3xf32>) {
   %0 = nn.conv2d_grad_input %g, %w stride = [2, 2] padding = [1, 1] : tensor<?x6x4x4xf32>, tensor<6x3x3x3xf32> -> tensor<?x3x8x8xf32>
