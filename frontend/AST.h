@@ -259,6 +259,9 @@ struct ParamInfo {
   Builtin init = Builtin::Uniform;
   llvm::SmallVector<double, 2> initArgs;
   llvm::SMLoc loc; // where it is created
+  /// Not trained: batchnorm's running statistics, which a training step
+  /// updates itself (`nn.buffer`, docs/TRAINING.md).
+  bool buffer = false;
 };
 
 /// `f(a, b, k = v)`; the range's start is the callee name.

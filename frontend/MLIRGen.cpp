@@ -128,11 +128,14 @@ mlir::DictionaryAttr MLIRGen::paramAttrs(const ParamInfo &p) {
   if (!p.initArgs.empty())
     attrs.push_back(builder.getNamedAttr(
         "nn.init_args", builder.getDenseF64ArrayAttr(p.initArgs)));
+  if (p.buffer)
+    attrs.push_back(builder.getNamedAttr("nn.buffer", builder.getUnitAttr()));
   return builder.getDictionaryAttr(attrs);
 }
 
 void MLIRGen::genModel(const ModelDecl &model) {
   scope = Scope();
+  training = nullptr;
   llvm::SmallVector<mlir::Type> argTypes, resultTypes;
   llvm::SmallVector<mlir::DictionaryAttr> argAttrs;
   bool ok = true;
@@ -480,6 +483,10 @@ Value MLIRGen::genCall(const CallExpr &call) {
   case Builtin::MaxPool2d:
   case Builtin::AvgPool2d:
     return genWindowLayer(call);
+  case Builtin::BatchNorm:
+    return genBatchNorm(call);
+  case Builtin::Dropout:
+    return genDropout(call);
   case Builtin::CrossEntropy:
   case Builtin::Mse:
   case Builtin::BceWithLogits:

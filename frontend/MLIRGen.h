@@ -11,6 +11,7 @@
 #include "frontend/Diagnostics.h"
 #include "frontend/Frontend.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
@@ -76,6 +77,18 @@ private:
   mlir::Value genLoss(const ast::CallExpr &call);
   mlir::Value genPenalty(const ast::CallExpr &call);
 
+  // MLIRGenNorm.cpp: the layers that differ in training and inference.
+  mlir::Value genBatchNorm(const ast::CallExpr &call);
+  mlir::Value genDropout(const ast::CallExpr &call);
+  /// In a train block: appends the dropout counter argument and the
+  /// updated running statistics and counter to the function.
+  void
+  finishTrainState(mlir::func::FuncOp func,
+                   llvm::SmallVectorImpl<mlir::Type> &argTypes,
+                   llvm::SmallVectorImpl<mlir::DictionaryAttr> &argAttrs,
+                   llvm::SmallVectorImpl<mlir::Value> &results,
+                   llvm::SmallVectorImpl<mlir::DictionaryAttr> &resultAttrs);
+
   mlir::MLIRContext &ctx;
   llvm::SourceMgr &sm;
   Diagnostics diags;
@@ -89,6 +102,15 @@ private:
   /// returned as the logits, and that value once emitted.
   const ast::CallExpr *logitsCall = nullptr;
   mlir::Value logits;
+  /// In a train block: the latest value of each running statistic
+  /// (argument -> value after the batchnorms emitted so far), the dropout
+  /// counter argument once a dropout needs it, and the dropouts so far.
+  llvm::DenseMap<mlir::Value, mlir::Value> bufferValues;
+  /// The train block being emitted, inlined models included; null while
+  /// emitting a model function.
+  const ast::TrainDecl *training = nullptr;
+  mlir::Value dropoutCounter;
+  int64_t dropoutCount = 0;
 };
 
 } // namespace deepc

@@ -182,6 +182,10 @@ Value MLIRGen::genPenalty(const CallExpr &call) {
 void MLIRGen::genTrain(const TrainDecl &train) {
   scope = Scope();
   scope.train = &train;
+  bufferValues.clear();
+  training = &train;
+  dropoutCounter = nullptr;
+  dropoutCount = 0;
   logits = nullptr;
   logitsCall = nullptr;
   const Expr &loss = *train.setting("loss")->value;
@@ -265,11 +269,14 @@ void MLIRGen::genTrain(const TrainDecl &train) {
         resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
             "nn.logits_of", builder.getStringAttr(labels->name))));
       }
+  finishTrainState(func, argTypes, argAttrs, results, resultAttrs);
   mlir::func::ReturnOp::create(builder, loc(loss.getLoc()), results);
   func.setType(
       builder.getFunctionType(argTypes, mlir::ValueRange(results).getTypes()));
+  func.setAllArgAttrs(argAttrs);
   func.setAllResultAttrs(resultAttrs);
   func->setAttr("nn.train", trainSettings(train));
+  training = nullptr;
 }
 
 namespace {

@@ -78,8 +78,9 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
   };
   auto addLayerParam = [&](StringRef prefix, StringRef param,
                            llvm::ArrayRef<int64_t> shape, Builtin init,
-                           llvm::ArrayRef<double> args) {
+                           llvm::ArrayRef<double> args, bool buffer = false) {
     ParamInfo p;
+    p.buffer = buffer;
     p.name = (prefix + "." + param).str();
     p.type = Type::tensor(ElemType::F32);
     for (int64_t s : shape)
@@ -204,9 +205,9 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     addLayerParam(call.paramPrefix, "bias", {*features}, Builtin::Zeros, {});
     if (batch) {
       addLayerParam(call.paramPrefix, "running_mean", {*features},
-                    Builtin::Zeros, {});
+                    Builtin::Zeros, {}, /*buffer=*/true);
       addLayerParam(call.paramPrefix, "running_var", {*features}, Builtin::Ones,
-                    {});
+                    {}, /*buffer=*/true);
     }
     Type t = x;
     t.weak = false;

@@ -642,4 +642,95 @@ def NN_BceWithLogitsOp : NN_PairLossOp<"bce_with_logits",
     "max(x, 0) - x * y + log(1 + exp(-|x|)) (x = lhs logits, y = rhs targets)",
     "binary_cross_entropy_with_logits">;
 
+//===----------------------------------------------------------------------===//
+// Layers that differ between training and inference
+//===----------------------------------------------------------------------===//
+
+def NN_BatchNormOp : NN_Op<"batchnorm", [Pure, NN_Differentiable,
+    AllTypesMatch<["input", "result"]>,
+    AllTypesMatch<["weight", "bias", "running_mean", "running_var"]>,
+    AllElementTypesMatch<["input", "weight"]>]> {
+  let summary = "Batch normalization with running statistics (inference)";
+  let description = [{
+    `nn.BatchNorm1d/2d` in eval mode: per channel `c` (dimension 1 of
+    `input[N, C, ...]`), `(x - running_mean[c]) / sqrt(running_var[c] + eps)
+    * weight[c] + bias[c]`. The four per-channel operands are `[C]`. Inside a
+    training step the frontend emits `nn.batchnorm_train` instead.
+
+    ```mlir
+    %0 = nn.batchnorm %x, %w, %b, %mean, %var {eps = 1.0e-05 : f64} : tensor<?x8x4x4xf32>, tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+                       NN_FloatTensor:$bias, NN_FloatTensor:$running_mean,
+                       NN_FloatTensor:$running_var, F64Attr:$eps);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias `,` $running_mean `,` $running_var attr-dict
+    `:` type($input) `,` type($weight)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_BatchNormTrainOp : NN_Op<"batchnorm_train", [Pure, NN_Differentiable,
+    AllTypesMatch<["input", "result"]>,
+    AllTypesMatch<["weight", "bias", "running_mean", "running_var",
+                   "new_running_mean", "new_running_var"]>,
+    AllElementTypesMatch<["input", "weight"]>]> {
+  let summary = "Batch normalization with batch statistics (training)";
+  let description = [{
+    `nn.BatchNorm1d/2d` in train mode. Per channel `c` (dimension 1), over
+    every other dimension (`M` elements): `mean` and the biased variance
+    `var` of the batch normalize the input, `(x - mean) / sqrt(var + eps) *
+    weight[c] + bias[c]`. The other two results are the running statistics
+    after this batch, as PyTorch updates them:
+    `(1 - momentum) * running_mean + momentum * mean` and
+    `(1 - momentum) * running_var + momentum * var * M / (M - 1)` (the
+    unbiased variance). The gradient flows to `input`, `weight` and `bias`
+    only; the running statistics are not trained.
+
+    ```mlir
+    %y, %mean, %var = nn.batchnorm_train %x, %w, %b, %m, %v {eps = 1.0e-05 : f64, momentum = 1.0e-01 : f64} : tensor<?x8xf32>, tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
+                       NN_FloatTensor:$bias, NN_FloatTensor:$running_mean,
+                       NN_FloatTensor:$running_var, F64Attr:$eps,
+                       F64Attr:$momentum);
+  let results = (outs NN_FloatTensor:$result, NN_FloatTensor:$new_running_mean,
+                      NN_FloatTensor:$new_running_var);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias `,` $running_mean `,` $running_var attr-dict
+    `:` type($input) `,` type($weight)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_DropoutOp : NN_Op<"dropout", [Pure, NN_Differentiable,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "Dropout with a counter-based random mask (training)";
+  let description = [{
+    `nn.Dropout(p)` in train mode: each element is zeroed with probability
+    `p`, the others scaled by `1 / (1 - p)`. The mask is a pure function of
+    the `seed` and `stream` attributes (the train block's seed, the
+    dropout's index in its function), the rank-0 `counter` operand (the
+    step count, a float holding an integer) and the element's row-major
+    index, through a 64-bit hash (docs/DIALECT.md, "Dropout"): the same
+    operands give the same mask, so the gradient is the same op applied to
+    the result's adjoint. Outside training the frontend emits nothing
+    (dropout is the identity). `p` is in `[0, 1)`.
+
+    ```mlir
+    %0 = nn.dropout %x, %step {p = 5.0e-01 : f64, seed = 0 : i64, stream = 0 : i64} : tensor<?x64xf32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input, NN_FloatScalar:$counter,
+                       F64Attr:$p, I64Attr:$seed, I64Attr:$stream);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $counter attr-dict `:` type($input) `,` type($counter)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // DEEPC_IR_NNOPS_TD

@@ -44,6 +44,10 @@ struct Param {
   std::string name;
   Value grad;    ///< null when the loss does not reach the parameter
   Value updated; ///< the parameter after the step
+  /// Not trained (`nn.buffer`, batchnorm's running statistics): no gradient
+  /// and no state; after the step it is the value the function returned
+  /// under its name, if any.
+  bool buffer = false;
   SmallVector<std::pair<std::string, BlockArgument>> state;
   SmallVector<Value> newState;
 };
@@ -146,7 +150,8 @@ static LogicalResult buildGradients(Block &block, Value loss,
   // Values that depend on a parameter, and values the loss depends on.
   DenseSet<Value> active, useful = {loss};
   for (Param &p : params)
-    active.insert(p.arg);
+    if (!p.buffer)
+      active.insert(p.arg);
   for (Operation *op : forward)
     if (llvm::any_of(op->getOperands(),
                      [&](Value v) { return active.contains(v); }))
@@ -302,7 +307,7 @@ static LogicalResult buildStep(func::FuncOp func, func::ReturnOp ret,
   SmallVector<Type> types;
   SmallVector<DictionaryAttr> argAttrs;
   for (Param &p : params)
-    for (StringRef kind : stateKinds(s)) {
+    for (StringRef kind : p.buffer ? SmallVector<StringRef>() : stateKinds(s)) {
       p.state.push_back({"__opt__." + p.name + "." + kind.str(), {}});
       types.push_back(p.arg.getType());
       argAttrs.push_back(namedAttr(context, "nn.state", p.state.back().first));
@@ -341,6 +346,8 @@ static LogicalResult buildStep(func::FuncOp func, func::ReturnOp ret,
   }
 
   for (unsigned i = 1; i < ret.getNumOperands(); ++i) {
+    if (func.getResultAttr(i, "nn.param"))
+      continue; // an updated buffer, returned below with the parameters
     results.push_back(ret.getOperand(i));
     resultAttrs.push_back(func.getResultAttrDict(i));
   }
@@ -383,8 +390,19 @@ static LogicalResult differentiate(func::FuncOp func, StringRef mode,
   SmallVector<Param> params;
   for (BlockArgument arg : block.getArguments())
     if (auto name =
-            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "nn.param"))
-      params.push_back({arg, name.str(), {}, arg, {}, {}});
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "nn.param")) {
+      Param &p = params.emplace_back();
+      p.arg = arg;
+      p.name = name.str();
+      p.updated = arg;
+      p.buffer = bool(func.getArgAttr(arg.getArgNumber(), "nn.buffer"));
+    }
+  // Buffers the function updates return their new value under their name.
+  for (unsigned i = 1; i < ret.getNumOperands(); ++i)
+    if (auto name = func.getResultAttrOfType<StringAttr>(i, "nn.param"))
+      for (Param &p : params)
+        if (p.buffer && p.name == name.getValue())
+          p.updated = ret.getOperand(i);
   size_t numForward = block.getOperations().size() - 1;
   if (failed(buildGradients(block, loss, params, corruptRule)))
     return failure();

@@ -244,6 +244,7 @@ struct LowerNNToLinalgPass
     populateShapePatterns(patterns);
     populateLossPatterns(patterns);
     populateConvPatterns(patterns);
+    populateNormPatterns(patterns);
 
     ConversionTarget target(*context);
     target.addIllegalDialect<nn::NNDialect>();

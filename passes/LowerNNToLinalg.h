@@ -83,6 +83,7 @@ void populateReductionPatterns(mlir::RewritePatternSet &patterns);
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPatterns(mlir::RewritePatternSet &patterns);
+void populateNormPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace deepc::lowering
 

@@ -83,6 +83,21 @@ def AutodiffPass : Pass<"deepc-autodiff", "mlir::ModuleOp"> {
   let dependentDialects = ["deepc::nn::NNDialect"];
 }
 
+def InferenceModePass : Pass<"deepc-inference-mode", "mlir::ModuleOp"> {
+  let summary = "Rewrite the training-mode ops of non-train functions for inference";
+  let description = [{
+    A train block's loss function evaluated on held-out data (`deepc eval`,
+    `--val`) must behave as the model does outside training: in every
+    `func.func` without `nn.train`, `nn.dropout` becomes the identity and
+    `nn.batchnorm_train` becomes `nn.batchnorm` with the running statistics
+    (its updated statistics are the old ones). Results that carry updated
+    parameters or state (`nn.param`, `nn.state`) are dropped, and so are
+    `nn.state` arguments nothing reads any more (the dropout counter).
+    Functions with `nn.train` (the step is built from them) are left alone.
+  }];
+  let dependentDialects = ["deepc::nn::NNDialect"];
+}
+
 def PromoteF64Pass : Pass<"deepc-promote-f64", "mlir::ModuleOp"> {
   let summary = "Rewrite every f32 tensor of every function to f64";
   let description = [{

@@ -102,6 +102,12 @@ int runGradcheck() {
       continue;
     }
     Tensor t(arg.type.dtype, shape);
+    // State (the dropout counter) stays zero: one fixed dropout mask for
+    // every evaluation of the loss.
+    if (arg.kind == Role::State) {
+      args[i] = std::move(t);
+      continue;
+    }
     for (int64_t k = 0, n = t.numel(); k < n; ++k) {
       double u = rng.uniform(draw++);
       switch (arg.type.dtype) {

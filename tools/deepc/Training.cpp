@@ -121,6 +121,10 @@ std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
   mlir::PassManager pm(context.get());
   if (mode == TrainMode::Eval)
     func.erase();
+  // Evaluation runs the model as in inference (running statistics, no
+  // dropout); gradcheck differentiates the training form.
+  if (mode != TrainMode::Grad)
+    pm.addPass(createInferenceModePass());
   if (mode == TrainMode::Grad)
     pm.addPass(createPromoteF64Pass());
   if (mode != TrainMode::Eval) {

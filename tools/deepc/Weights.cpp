@@ -85,7 +85,11 @@ llvm::Error loadParameters(const FunctionSpec &spec, llvm::StringRef path,
     args[i] = *t;
   }
   for (const auto &[name, tensor] : file->tensors)
-    if (!known.contains(name) && !llvm::StringRef(name).starts_with("__opt__."))
+    // PyTorch's batchnorm counter is not read: deepc's running statistics
+    // use a fixed momentum, for which PyTorch does not use it either.
+    if (!known.contains(name) &&
+        !llvm::StringRef(name).starts_with("__opt__.") &&
+        !llvm::StringRef(name).ends_with(".num_batches_tracked"))
       return llvm::createStringError(
           llvm::formatv("{0}: unexpected tensor '{1}': the model has no "
                         "parameter of that name",
