@@ -9,6 +9,7 @@
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/BitVector.h"
 
 namespace deepc {
@@ -53,6 +54,11 @@ static LogicalResult toInference(func::FuncOp func) {
     if (failed(func.eraseResults(dropResults)))
       return func.emitError("cannot drop the training results");
   }
+  // What only computed them (the counter's increment) goes too.
+  Block &body = func.getBody().front();
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   llvm::BitVector dropArgs(func.getNumArguments());
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
     if (func.getArgAttr(i, "nn.state") && func.getArgument(i).use_empty())

@@ -204,7 +204,23 @@ int runTrain() {
   auto name = pickTrainBlock(*source->program, trainName);
   if (!name)
     return fail(name.takeError());
-  auto compiled = compileTrainBlock(*source, *name, TrainMode::Step);
+  // The seed keys the dropout masks, compiled into the step: --seed, or
+  // on --resume the checkpoint's, else the block's.
+  std::optional<uint64_t> runSeed;
+  if (seedFlag.getNumOccurrences())
+    runSeed = uint64_t(seedFlag);
+  if (!resumePath.empty()) {
+    auto file = readSafetensors(resumePath);
+    if (!file)
+      return fail(file.takeError());
+    uint64_t saved = 0;
+    auto it = file->metadata.find("seed");
+    if (it != file->metadata.end() &&
+        !llvm::StringRef(it->second).getAsInteger(10, saved))
+      runSeed = saved;
+  }
+  auto compiled =
+      compileTrainBlock(*source, *name, TrainMode::Step, "", runSeed);
   if (!compiled)
     return 1;
   const FunctionSpec &step = compiled->main;

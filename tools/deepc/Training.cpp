@@ -2,6 +2,7 @@
 #include "tools/deepc/Training.h"
 
 #include "codegen/Pipeline.h"
+#include "ir/NNOps.h"
 #include "passes/Passes.h"
 #include "runtime/Batches.h"
 
@@ -86,10 +87,9 @@ static llvm::Expected<TrainSettings> readSettings(mlir::func::FuncOp func) {
   return s;
 }
 
-std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
-                                                 llvm::StringRef name,
-                                                 TrainMode mode,
-                                                 llvm::StringRef corruptRule) {
+std::unique_ptr<CompiledTrain>
+compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
+                  llvm::StringRef corruptRule, std::optional<uint64_t> seed) {
   auto context = makeContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source.sourceMgr, context.get());
   MLIRGenOptions genOptions;
@@ -101,6 +101,17 @@ std::unique_ptr<CompiledTrain> compileTrainBlock(Source &source,
   if (!func) {
     fail("train block '" + name + "' was not emitted");
     return nullptr;
+  }
+  if (seed) {
+    // The run's seed keys the dropout masks, as the block's would.
+    mlir::NamedAttrList settings(
+        func->getAttrOfType<mlir::DictionaryAttr>("nn.train"));
+    mlir::Builder b(context.get());
+    settings.set("seed", b.getI64IntegerAttr(int64_t(*seed)));
+    func->setAttr("nn.train", settings.getDictionary(context.get()));
+    func.walk([&](nn::DropoutOp op) {
+      op.setSeedAttr(b.getI64IntegerAttr(int64_t(*seed)));
+    });
   }
   auto compiled = std::make_unique<CompiledTrain>();
   compiled->name = name.str();

@@ -64,10 +64,12 @@ llvm::Expected<std::string> pickTrainBlock(const ast::Program &program,
 /// Compiles train block `name` of `source`. Diagnostics are printed;
 /// returns null on error.
 /// `corruptRule` is for testing gradcheck itself: the autodiff pass then
-/// doubles the operand adjoints of ops of that name.
+/// doubles the operand adjoints of ops of that name. `seed`, where given,
+/// replaces the block's `seed` setting, and so keys its dropout masks.
 std::unique_ptr<CompiledTrain>
 compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
-                  llvm::StringRef corruptRule = "");
+                  llvm::StringRef corruptRule = "",
+                  std::optional<uint64_t> seed = std::nullopt);
 
 /// Counts a batch's logits [n, C] against its I32 or I64 labels [n],
 /// creating the C-class matrix on first use.
