@@ -8,38 +8,17 @@ trained model. Also the dropout masks of the hash of docs/DIALECT.md
 ("Dropout"), computed here from its definition with Python integers. Run
 once; the files are committed and the tests run without torch."""
 import os
-import struct
-import json
 import sys
 
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_safetensors import write_safetensors  # noqa: E402
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Inputs")
 torch.manual_seed(5)
 rng = np.random.default_rng(17)
-
-
-def write_safetensors(path, tensors):
-    """F32 tensors, and I64 for num_batches_tracked (as torch writes it)."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = np.asarray(t)
-        if t.dtype == np.int64:
-            data, dtype = np.ascontiguousarray(t, dtype="<i8").tobytes(), "I64"
-        else:
-            data, dtype = np.ascontiguousarray(t, dtype="<f4").tobytes(), "F32"
-        header[name] = {"dtype": dtype, "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
 
 
 class Net(torch.nn.Module):
