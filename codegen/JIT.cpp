@@ -16,8 +16,10 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <atomic>
 #include <cstdlib>
 
 namespace deepc {
@@ -27,6 +29,17 @@ void addCInterfaces(mlir::ModuleOp module) {
   for (auto func : module.getOps<mlir::func::FuncOp>())
     if (func.isPublic() && !func.isExternal())
       func->setAttr(mlir::LLVM::LLVMDialect::getEmitCWrapperAttrName(), unit);
+}
+
+/// The first site `deepc_nonfinite` reported since the last reset, or -1.
+/// Compiled code calls it from the thread that runs the call; the atomic
+/// keeps the first report should that code ever run on several threads.
+static std::atomic<int64_t> firstNonfinite{-1};
+
+/// What code compiled with deepc-check-numerics calls on a NaN or Inf.
+extern "C" void deepcNonfinite(int64_t site) {
+  int64_t none = -1;
+  firstNonfinite.compare_exchange_strong(none, site);
 }
 
 llvm::Expected<std::unique_ptr<JITModule>>
@@ -46,6 +59,18 @@ JITModule::create(mlir::ModuleOp llvmDialectModule) {
     return engine.takeError();
   auto jit = std::make_unique<JITModule>();
   jit->engine = std::move(*engine);
+  if (auto sites = llvmDialectModule->getAttrOfType<mlir::ArrayAttr>(
+          "deepc.numerics_sites")) {
+    for (auto site : sites.getAsValueRange<mlir::StringAttr>())
+      jit->numericsSites.push_back(site.str());
+    jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      symbols[interner("deepc_nonfinite")] = {
+          llvm::orc::ExecutorAddr::fromPtr(&deepcNonfinite),
+          llvm::JITSymbolFlags::Exported};
+      return symbols;
+    });
+  }
   jit->engine->initialize();
   return jit;
 }
@@ -94,9 +119,11 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
     packed.push_back(&resultPtr);
   for (void *&p : descriptorPtrs)
     packed.push_back(&p);
+  firstNonfinite = -1;
   if (llvm::Error err =
           engine->invokePacked("_mlir_ciface_" + spec.name, packed))
     return std::move(err);
+  int64_t site = firstNonfinite.exchange(-1);
 
   std::vector<Tensor> out;
   llvm::SmallPtrSet<void *, 4> allocations;
@@ -120,6 +147,16 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
   }
   for (void *p : allocations)
     std::free(p);
+  if (site >= 0) {
+    std::string where = size_t(site) < numericsSites.size()
+                            ? numericsSites[site]
+                            : "site " + std::to_string(site);
+    return llvm::createStringError(
+        llvm::formatv("{0} produced a NaN or Inf (the first in this call of "
+                      "@{1}; --check-numerics)",
+                      where, spec.name)
+            .str());
+  }
   return out;
 }
 

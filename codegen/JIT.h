@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace deepc {
@@ -28,11 +29,16 @@ public:
   /// `spec.args`. Tensors must already have the argument's dtype and rank;
   /// dynamic dimensions take the tensors' sizes. Returns the results as
   /// fresh tensors (the compiled code's buffers are freed).
+  /// When the module was compiled with deepc-check-numerics, a call in
+  /// which an op produced a NaN or Inf returns an error naming the first
+  /// such op's source location instead of results.
   llvm::Expected<std::vector<Tensor>> call(const FunctionSpec &spec,
                                            llvm::ArrayRef<const Tensor *> args);
 
 private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
+  /// `deepc.numerics_sites` of the module: "FILE:LINE:COL: 'nn.op'".
+  std::vector<std::string> numericsSites;
 };
 
 } // namespace deepc

@@ -51,12 +51,12 @@ using namespace mlir;
 namespace deepc {
 
 void registerDeepcDialects(DialectRegistry &registry) {
-  registry.insert<nn::NNDialect, func::FuncDialect, arith::ArithDialect,
-                  math::MathDialect, tensor::TensorDialect,
-                  linalg::LinalgDialect, bufferization::BufferizationDialect,
-                  memref::MemRefDialect, scf::SCFDialect, cf::ControlFlowDialect,
-                  affine::AffineDialect, index::IndexDialect,
-                  vector::VectorDialect, LLVM::LLVMDialect>();
+  registry
+      .insert<nn::NNDialect, func::FuncDialect, arith::ArithDialect,
+              math::MathDialect, tensor::TensorDialect, linalg::LinalgDialect,
+              bufferization::BufferizationDialect, memref::MemRefDialect,
+              scf::SCFDialect, cf::ControlFlowDialect, affine::AffineDialect,
+              index::IndexDialect, vector::VectorDialect, LLVM::LLVMDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
@@ -142,10 +142,12 @@ static void addLLVMStage(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildDeepcPipeline(OpPassManager &pm, Stage last) {
+void buildDeepcPipeline(OpPassManager &pm, Stage last, bool checkNumerics) {
   if (last < Stage::Grad)
     return;
   addGradStage(pm);
+  if (checkNumerics)
+    pm.addPass(createCheckNumericsPass());
   if (last < Stage::Linalg)
     return;
   addLinalgStage(pm);

@@ -31,7 +31,11 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 
 /// Adds to `pm` the passes that take a module from the `nn` dialect to the
 /// end of stage `last`.
-void buildDeepcPipeline(mlir::OpPassManager &pm, Stage last);
+/// Appends the passes from `nn` up to and including stage `last`. With
+/// `checkNumerics`, deepc-check-numerics runs right after autodiff, so the
+/// compiled code reports the first op to produce a NaN or Inf (codegen/JIT.h).
+void buildDeepcPipeline(mlir::OpPassManager &pm, Stage last,
+                        bool checkNumerics = false);
 
 /// Registers `deepc-pipeline` (to the LLVM dialect) and one pipeline per
 /// stage (`deepc-to-grad`, `deepc-to-linalg`, `deepc-to-tiled`,

@@ -159,4 +159,28 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
   ];
 }
 
+def CheckNumericsPass : Pass<"deepc-check-numerics", "mlir::ModuleOp"> {
+  let summary = "Report the first NaN or Inf an nn op produces, by source location";
+  let description = [{
+    For `--check-numerics` (docs/HARDENING.md): after every `nn` op with a
+    floating-point tensor result, in every function, inserts a reduction
+    that tests the result for NaN or Inf and, if it finds one, calls the
+    external function `deepc_nonfinite(i64 site)`. Site k is the k-th
+    checked result; the module attribute `deepc.numerics_sites` lists them,
+    each as "FILE:LINE:COL: 'nn.op'" from the op's location (the first file
+    location inside it, so an inlined model's op names its own line). Run it
+    after autodiff, so the backward pass and the update are checked too:
+    their ops carry the locations of the forward ops they differentiate.
+    The runtime keeps the first site reported during a call (codegen/JIT).
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect",
+    "mlir::func::FuncDialect",
+    "mlir::linalg::LinalgDialect",
+    "mlir::math::MathDialect",
+    "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // DEEPC_PASSES_PASSES_TD

@@ -11,6 +11,8 @@ namespace deepc::driver {
 
 llvm::cl::OptionCategory deepcCategory("deepc options");
 
+bool checkNumerics = false;
+
 int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "deepc") << message << "\n";
   return 1;

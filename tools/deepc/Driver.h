@@ -17,6 +17,14 @@ namespace deepc::driver {
 /// The options of deepc itself; --help hides every other category.
 extern llvm::cl::OptionCategory deepcCategory;
 
+/// Set from `--check-numerics` by train, eval and predict (each declares the
+/// flag on its own subcommand): compile with deepc-check-numerics, so a NaN
+/// or Inf names the op that made it.
+extern bool checkNumerics;
+#define DEEPC_CHECK_NUMERICS_DESC                                              \
+  "Stop at the first NaN or Inf any op produces and name its .nn source "      \
+  "line (slower)"
+
 /// Prints `deepc: error: <message>` and returns exit status 1.
 int fail(const llvm::Twine &message);
 /// Same, for an llvm::Error (consumed).

@@ -47,7 +47,13 @@ static cl::opt<int64_t> batch("batch", cl::desc("Samples per call"),
 static cl::opt<bool> json("json", cl::desc("Print one JSON object"),
                           cl::sub(evalCommand), cl::cat(deepcCategory));
 
+static cl::opt<bool> checkNumericsFlag("check-numerics",
+                                       cl::desc(DEEPC_CHECK_NUMERICS_DESC),
+                                       cl::sub(evalCommand),
+                                       cl::cat(deepcCategory));
+
 int runEval() {
+  checkNumerics = checkNumericsFlag;
   if (batch <= 0)
     return fail("--batch must be positive");
   std::unique_ptr<Source> source = loadAndCheck(input);

@@ -82,7 +82,13 @@ static std::string resultPath(llvm::StringRef path, size_t k) {
   return std::string(p);
 }
 
+static cl::opt<bool> checkNumericsFlag("check-numerics",
+                                       cl::desc(DEEPC_CHECK_NUMERICS_DESC),
+                                       cl::sub(predictCommand),
+                                       cl::cat(deepcCategory));
+
 int runPredict() {
+  checkNumerics = checkNumericsFlag;
   if (batch <= 0)
     return fail("--batch must be positive");
   std::unique_ptr<Source> source = loadAndCheck(input);

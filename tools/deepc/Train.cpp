@@ -69,8 +69,8 @@ static cl::opt<std::string>
                 cl::desc("Randomly perturb training images: any of flip, "
                          "crop=K (pad K, crop back), noise=S (Gaussian); "
                          "seeded, off by default"),
-                cl::value_desc("flip,crop=4,noise=0.05"),
-                cl::sub(trainCommand), cl::cat(deepcCategory));
+                cl::value_desc("flip,crop=4,noise=0.05"), cl::sub(trainCommand),
+                cl::cat(deepcCategory));
 static cl::opt<std::string> initPath("init",
                                      cl::desc("Initial weights (safetensors)"),
                                      cl::value_desc("file"),
@@ -197,7 +197,13 @@ static llvm::Error loadCheckpointState(llvm::StringRef path,
   return number("seed", seed);
 }
 
+static cl::opt<bool> checkNumericsFlag("check-numerics",
+                                       cl::desc(DEEPC_CHECK_NUMERICS_DESC),
+                                       cl::sub(trainCommand),
+                                       cl::cat(deepcCategory));
+
 int runTrain() {
+  checkNumerics = checkNumericsFlag;
   std::unique_ptr<Source> source = loadAndCheck(input);
   if (!source)
     return 1;
@@ -251,9 +257,9 @@ int runTrain() {
   if (augmentation->any()) {
     for (size_t i = 0; i < step.args.size(); ++i)
       if (step.args[i].kind == Role::Input)
-        augmented[i] = isImageInput(
-            step.args[i].type.dtype,
-            llvm::ArrayRef(step.args[i].type.shape).drop_front());
+        augmented[i] =
+            isImageInput(step.args[i].type.dtype,
+                         llvm::ArrayRef(step.args[i].type.shape).drop_front());
     if (!llvm::is_contained(augmented, true))
       return fail("--augment: '" + step.name +
                   "' has no image input (f32 samples of shape [..., H, W])");
