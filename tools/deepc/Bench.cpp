@@ -164,6 +164,29 @@ static void reportCompile(llvm::StringRef kind, llvm::StringRef name,
                                   seconds);
 }
 
+/// Times `spec` at each batch size of `sizes`, with random inputs in the
+/// Input slots of `args` (the other slots set by the caller), and reports.
+static llvm::Error timeAtSizes(llvm::StringRef kind, llvm::StringRef name,
+                               JITModule &jit, const FunctionSpec &spec,
+                               std::vector<Tensor> &args,
+                               llvm::StringRef labels, int64_t classes,
+                               llvm::ArrayRef<int64_t> sizes) {
+  for (int64_t batch : sizes) {
+    fillInputs(spec, batch, labels, classes, args);
+    std::vector<const Tensor *> ptrs;
+    for (const Tensor &t : args)
+      ptrs.push_back(&t);
+    auto timing = timeCalls([&]() -> llvm::Error {
+      auto out = jit.call(spec, ptrs);
+      return out ? llvm::Error::success() : out.takeError();
+    });
+    if (!timing)
+      return timing.takeError();
+    report(kind, name, batch, *timing);
+  }
+  return llvm::Error::success();
+}
+
 int runBench() {
   std::vector<int64_t> sizes;
   llvm::SmallVector<llvm::StringRef, 4> parts;
@@ -202,19 +225,9 @@ int runBench() {
     std::vector<Tensor> args(spec.args.size());
     if (llvm::Error err = loadParameters(spec, "", 0, args))
       return fail(std::move(err));
-    for (int64_t batch : sizes) {
-      fillInputs(spec, batch, "", 0, args);
-      std::vector<const Tensor *> ptrs;
-      for (const Tensor &t : args)
-        ptrs.push_back(&t);
-      auto timing = timeCalls([&]() -> llvm::Error {
-        auto out = compiled->jit->call(spec, ptrs);
-        return out ? llvm::Error::success() : out.takeError();
-      });
-      if (!timing)
-        return fail(timing.takeError());
-      report("forward", *name, batch, *timing);
-    }
+    if (llvm::Error err = timeAtSizes("forward", *name, *compiled->jit, spec,
+                                      args, "", 0, sizes))
+      return fail(std::move(err));
   }
 
   // The step of a train block.
@@ -246,19 +259,9 @@ int runBench() {
         args[i].data<float>()[0] = float(compiled->settings.lr);
       }
     }
-    for (int64_t batch : sizes) {
-      fillInputs(step, batch, labels, classes, args);
-      std::vector<const Tensor *> ptrs;
-      for (const Tensor &t : args)
-        ptrs.push_back(&t);
-      auto timing = timeCalls([&]() -> llvm::Error {
-        auto out = compiled->jit->call(step, ptrs);
-        return out ? llvm::Error::success() : out.takeError();
-      });
-      if (!timing)
-        return fail(timing.takeError());
-      report("step", *name, batch, *timing);
-    }
+    if (llvm::Error err = timeAtSizes("step", *name, *compiled->jit, step, args,
+                                      labels, classes, sizes))
+      return fail(std::move(err));
   }
   if (source->program->models.empty() && source->program->trains.empty())
     return fail(input + " has no model and no train block to time");
