@@ -43,8 +43,9 @@ extern "C" void deepcNonfinite(int64_t site) {
 }
 
 llvm::Expected<std::unique_ptr<JITModule>>
-JITModule::create(mlir::ModuleOp llvmDialectModule) {
-  auto tm = createTargetMachine();
+JITModule::create(mlir::ModuleOp llvmDialectModule,
+                  llvm::SectionMemoryManager::MemoryMapper *mapper) {
+  auto tm = createTargetMachine("", CodeUse::JIT);
   if (!tm)
     return tm.takeError();
   registerLLVMTranslations(*llvmDialectModule->getContext());
@@ -53,6 +54,7 @@ JITModule::create(mlir::ModuleOp llvmDialectModule) {
   mlir::ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.sectionMemoryMapper = mapper;
   auto engine =
       mlir::ExecutionEngine::create(llvmDialectModule, options, std::move(*tm));
   if (!engine)

@@ -7,6 +7,7 @@
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ExecutionEngine/SectionMemoryManager.h"
 
 #include <memory>
 #include <string>
@@ -22,8 +23,13 @@ void addCInterfaces(mlir::ModuleOp module);
 /// A module in the LLVM dialect, compiled for this host with LLVM -O3.
 class JITModule {
 public:
+  /// `mapper` (tests only) maps the memory of the compiled code's sections
+  /// instead of the default, which asks the OS for each; it must outlive
+  /// the JITModule. The code is correct wherever the sections land
+  /// (codegen/Target.h).
   static llvm::Expected<std::unique_ptr<JITModule>>
-  create(mlir::ModuleOp llvmDialectModule);
+  create(mlir::ModuleOp llvmDialectModule,
+         llvm::SectionMemoryManager::MemoryMapper *mapper = nullptr);
 
   /// Calls `spec`'s function with one tensor per argument, in the order of
   /// `spec.args`. Tensors must already have the argument's dtype and rank;

@@ -23,7 +23,7 @@ void initializeNativeTarget() {
 }
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(llvm::StringRef cpu) {
+createTargetMachine(llvm::StringRef cpu, CodeUse use) {
   initializeNativeTarget();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
@@ -48,9 +48,12 @@ createTargetMachine(llvm::StringRef cpu) {
       features.AddFeature(feature.first(), feature.second);
   }
   llvm::TargetOptions options;
+  bool jit = use == CodeUse::JIT;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
-      triple, cpuName, features.getString(), options, llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      triple, cpuName, features.getString(), options,
+      jit ? llvm::Reloc::Static : llvm::Reloc::PIC_,
+      jit ? std::optional(llvm::CodeModel::Large) : std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
   if (!tm)
     return llvm::createStringError("cannot create a target machine for '" +
                                    cpuName + "'");

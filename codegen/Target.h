@@ -13,12 +13,23 @@ namespace deepc {
 /// Initialises LLVM's native target once per process.
 void initializeNativeTarget();
 
+/// What the code is for: an object file (`deepc compile`) or this process's
+/// JIT.
+enum class CodeUse { Object, JIT };
+
 /// A TargetMachine for this host: its CPU and every feature it has (without
-/// the features LLVM would not use AVX-512), position-independent code.
-/// `cpu` overrides the host CPU (e.g. "x86-64-v3"), then without host
-/// features.
+/// the features LLVM would not use AVX-512). `cpu` overrides the host CPU
+/// (e.g. "x86-64-v3"), then without host features.
+///
+/// Objects are position-independent, small code model. JIT code uses the
+/// large code model (and static relocations): every reference from the code
+/// to another section (the constant pool, the GOT that calls to libc and
+/// libm go through) is a 64-bit absolute address, because the JIT's memory
+/// manager maps code, read-only data and read-write data separately and
+/// nothing keeps them within the 2 GB a 32-bit PC-relative relocation
+/// reaches (docs/HARDENING.md, Findings).
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(llvm::StringRef cpu = "");
+createTargetMachine(llvm::StringRef cpu = "", CodeUse use = CodeUse::Object);
 
 } // namespace deepc
 

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Builds deepc in ./build-asan with AddressSanitizer and UndefinedBehavior-
 # Sanitizer on the project's own code (the Debian LLVM/MLIR libraries and
-# JIT-compiled code are not instrumented) and runs the whole test suite.
+# JIT-compiled code are not instrumented) and runs the whole test suite,
+# then a JIT training run many times (DEEPC_ASAN_REPEAT, default 30): ASan
+# spreads mappings across the address space, so placement bugs in JIT code
+# show only with some layouts (docs/HARDENING.md, Findings).
+#   scripts/sanitize.sh              build everything, ctest, repeated run
+#   scripts/sanitize.sh repeat       build only deepc, only the repeated run
 # Assumes the packages of scripts/setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,10 +24,31 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
     -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined"
 fi
-cmake --build "$build" -- -j"${DEEPC_JOBS:-2}"
+mode=${1:-all}
+if [ "$mode" = repeat ]; then
+  cmake --build "$build" --target deepc -- -j"${DEEPC_JOBS:-2}"
+else
+  cmake --build "$build" -- -j"${DEEPC_JOBS:-2}"
+fi
 # Leaks inside the uninstrumented LLVM/MLIR libraries' static state are not
 # ours; report UBSan with stack traces.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-cd "$build"
-ctest --output-on-failure -j"${DEEPC_JOBS:-2}"
+if [ "$mode" != repeat ]; then
+  (cd "$build" && ctest --output-on-failure -j"${DEEPC_JOBS:-2}")
+fi
+# test/e2e/train/resume.test's first training command, repeated.
+inputs=test/e2e/train/Inputs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+runs=${DEEPC_ASAN_REPEAT:-30}
+for i in $(seq 1 "$runs"); do
+  if ! "$build/bin/deepc" train "$inputs/sgd.nn" --data "x=$inputs/cls_x.npy" \
+      --data "y=$inputs/cls_y.npy" --seed 3 --epochs 1 --save "$tmp/c.safetensors" \
+      >"$tmp/log" 2>&1; then
+    echo "sanitize.sh: JIT training run $i of $runs failed:" >&2
+    cat "$tmp/log" >&2
+    exit 1
+  fi
+done
+echo "sanitize.sh: $runs JIT training runs passed"
