@@ -13,6 +13,7 @@
 #include "codegen/Signature.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -59,6 +60,20 @@ void addAOTInits(mlir::ModuleOp llvmModule, llvm::ArrayRef<AOTEntry> entries);
 /// Writes the C header describing `entries`; `guard` is its include guard.
 void writeAOTHeader(llvm::raw_ostream &os, llvm::ArrayRef<AOTEntry> entries,
                     llvm::StringRef guard, llvm::StringRef source);
+
+/// The names the object of `module` exports (defined, external linkage).
+std::vector<std::string> exportedSymbols(const llvm::Module &module);
+
+/// `deepc compile --lib static`: an archive (GNU format, with a symbol
+/// table) holding `object` as `memberName`.
+llvm::Expected<std::string> makeStaticLibrary(llvm::StringRef object,
+                                              llvm::StringRef memberName);
+
+/// `deepc compile --lib shared`: `object` linked into a shared library by
+/// the C compiler driver (`$CC`, else `cc`) with libm, exporting `exports`
+/// only. Returns the library's bytes; temporary files are removed.
+llvm::Expected<std::string>
+makeSharedLibrary(llvm::StringRef object, llvm::ArrayRef<std::string> exports);
 
 } // namespace deepc
 

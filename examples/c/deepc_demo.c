@@ -261,7 +261,7 @@ int main(int argc, char **argv) {
       float loss;
       if (T(_step)(params, state, x + start * cols, y + start, n, lr, &loss))
         die("step failed", NULL);
-      printf("step %lld loss %.6f\n", (long long)step, loss);
+      printf("step %lld loss %.9g\n", (long long)step, loss);
       start = start + n == rows ? 0 : start + n;
     }
     save_safetensors(argv[8], params, T(_params),

@@ -78,6 +78,12 @@ static cl::opt<std::string>
                   "and all its features), e.g. x86-64-v3"),
          cl::value_desc("name"), cl::init(""), cl::sub(compileCommand),
          cl::cat(deepcCategory));
+static cl::opt<std::string>
+    lib("lib",
+        cl::desc("Write a library instead of an object: static (-o M.a) or "
+                 "shared (-o M.so, linked by $CC or cc)"),
+        cl::value_desc("static|shared"), cl::init(""), cl::sub(compileCommand),
+        cl::cat(deepcCategory));
 static cl::opt<bool> timing("timing", cl::desc("Time each pass"),
                             cl::sub(compileCommand), cl::cat(deepcCategory));
 static cl::opt<bool>
@@ -113,6 +119,12 @@ int runCompile() {
     return fail("--header goes with an object file (-o FILE.o)");
   if (kind == Output::Object && (output.empty() || output == "-"))
     return fail("an object file needs -o FILE.o");
+  if (!lib.empty() && lib != "static" && lib != "shared")
+    return fail("unknown library kind '" + lib +
+                "' for --lib (expected static or shared)");
+  if (!lib.empty() && kind != Output::Object)
+    return fail("--lib goes with an object (-o M.a or -o M.so), not --emit=" +
+                emitName);
 
   std::unique_ptr<Source> source = loadAndCheck(input);
   if (!source)
@@ -227,13 +239,32 @@ int runCompile() {
     headerFile = mlir::openOutputFile(header, &error);
     if (!headerFile)
       return fail(error);
+    // The file name and the entries: headers of two models, even under the
+    // same file name, can be included together.
     std::string guard = "DEEPC_";
     for (char c : llvm::sys::path::filename(header.getValue()))
       guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+    for (const AOTEntry &entry : entries)
+      guard += "_" + llvm::StringRef(entry.spec.name).upper();
     writeAOTHeader(headerFile->os(), entries, guard,
                    llvm::sys::path::filename(input.getValue()));
   }
-  if (kind == Output::LLVMIR) {
+  if (!lib.empty()) {
+    llvm::SmallString<0> object;
+    llvm::raw_svector_ostream objectStream(object);
+    if (llvm::Error err = emitMachineCode(**llvmModule, **tm, objectStream,
+                                          /*object=*/true))
+      return fail(std::move(err));
+    auto library =
+        lib == "static"
+            ? makeStaticLibrary(
+                  object, (llvm::sys::path::stem(output.getValue()) + ".o")
+                              .str())
+            : makeSharedLibrary(object, exportedSymbols(**llvmModule));
+    if (!library)
+      return fail(library.takeError());
+    file->os() << *library;
+  } else if (kind == Output::LLVMIR) {
     (*llvmModule)->print(file->os(), nullptr);
   } else if (llvm::Error err =
                  emitMachineCode(**llvmModule, **tm, file->os(),

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""check_symbols.py PREFIX... < `nm -g OBJECT`: exit 1 if the object defines
-a global symbol that does not start with one of PREFIX_, or imports one
-that is not from the C library or libm."""
+"""check_symbols.py PREFIX... < `nm -g FILE`: exit 1 if the object, archive
+or shared library defines a global symbol that does not start with one of
+PREFIX_, or imports one (U, or weak w) that is not from the C library or
+libm. Symbol versions (`malloc@GLIBC_2.2.5`) are ignored."""
 import sys
 
 prefixes = tuple(p + "_" for p in sys.argv[1:])
@@ -18,8 +19,10 @@ for line in sys.stdin:
     parts = line.split()
     if not parts:
         continue
-    kind, name = parts[-2], parts[-1]
-    if kind == "U":
+    if len(parts) < 2 or parts[0].endswith(":"):
+        continue  # an archive member's name
+    kind, name = parts[-2], parts[-1].split("@")[0]
+    if kind in ("U", "w"):
         stem = name[:-1] if name.endswith("f") else name
         if name not in libc and name not in libm and stem not in libm:
             bad.append(f"import {name}")
