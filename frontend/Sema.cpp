@@ -65,9 +65,38 @@ bool Sema::run() {
   return diags.numErrors() == 0;
 }
 
+/// Whether one sample of `t` (its static dimensions; a parameter's are all
+/// static) has a byte size that fits in int64: shapes beyond that cannot be
+/// allocated or even indexed (issue 7, limits).
+static bool sizeFits(const Type &t) {
+  uint64_t bytes = t.elem == ElemType::I64    ? 8
+                   : t.elem == ElemType::BF16 ? 2
+                   : t.elem == ElemType::Bool ? 1
+                                              : 4;
+  for (const Dim &d : t.dims) {
+    if (!d.isStatic() || d.size == 0)
+      continue;
+    if (bytes > uint64_t(INT64_MAX) / uint64_t(d.size))
+      return false;
+    bytes *= uint64_t(d.size);
+  }
+  return true;
+}
+
+static std::string tooLarge(const Twine &what, const Type &t) {
+  return (what + " of type " + t.str() +
+          " is too large: its dimensions multiply to more than 2^63 bytes")
+      .str();
+}
+
 bool Sema::checkInputs(std::vector<InputDecl> &inputs) {
   bool ok = true;
   for (InputDecl &in : inputs) {
+    if (!sizeFits(in.type.type)) {
+      diags.error(in.type.range.Start,
+                  tooLarge("input '" + in.name + "'", in.type.type));
+      ok = false;
+    }
     for (auto [i, dim] : llvm::enumerate(in.type.type.dims)) {
       if (i == 0 && dim.isStatic()) {
         diags.error(in.type.dimLocs[0],
@@ -116,6 +145,11 @@ void Sema::checkModel(ModelDecl &model) {
     result.type.kind = ValueKind::Tensor;
     if (!checkDimsBound(result, "the result type of '" + model.name + "'"))
       body->badResults.insert(&result);
+    else if (!sizeFits(result.type)) {
+      diags.error(result.range.Start,
+                  tooLarge("a result of '" + model.name + "'", result.type));
+      body->badResults.insert(&result);
+    }
   }
   const ReturnStmt *ret = nullptr;
   for (StmtPtr &stmt : model.body) {
@@ -230,6 +264,10 @@ void Sema::checkParam(ParamStmt &param) {
 void Sema::addParam(ParamInfo info) {
   if (!body->model)
     return;
+  if (!sizeFits(info.type)) {
+    diags.error(info.loc, tooLarge("parameter '" + info.name + "'", info.type));
+    return;
+  }
   auto [it, inserted] = body->paramNames.try_emplace(info.name, info.loc);
   if (!inserted) {
     diags.error(info.loc, "parameter name '" + info.name +

@@ -258,8 +258,8 @@ int runCompile() {
     auto library =
         lib == "static"
             ? makeStaticLibrary(
-                  object, (llvm::sys::path::stem(output.getValue()) + ".o")
-                              .str())
+                  object,
+                  (llvm::sys::path::stem(output.getValue()) + ".o").str())
             : makeSharedLibrary(object, exportedSymbols(**llvmModule));
     if (!library)
       return fail(library.takeError());

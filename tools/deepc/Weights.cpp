@@ -7,6 +7,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <unistd.h>
+
 namespace deepc::driver {
 
 static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
@@ -39,8 +41,46 @@ llvm::Expected<std::string> pickModel(const ast::Program &program,
           .str());
 }
 
+static std::string gigabytes(uint64_t bytes) {
+  return llvm::formatv("{0:F1} GB", double(bytes) / 1e9).str();
+}
+
+/// The parameters and optimizer state of `spec` must fit in this machine's
+/// memory: allocating them would otherwise abort (issue 7, limits).
+static llvm::Error checkMemory(const FunctionSpec &spec) {
+  uint64_t total = 0;
+  for (const ArgSpec &arg : spec.args) {
+    if (arg.kind != Role::Param && arg.kind != Role::State)
+      continue;
+    std::optional<int64_t> bytes =
+        checkedByteSize(arg.type.shape, dtypeSize(arg.type.dtype));
+    if (!bytes || total > UINT64_MAX - uint64_t(*bytes)) {
+      total = UINT64_MAX;
+      break;
+    }
+    total += uint64_t(*bytes);
+  }
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return llvm::Error::success();
+  uint64_t memory = uint64_t(pages) * uint64_t(pageSize);
+  if (total <= memory)
+    return llvm::Error::success();
+  return llvm::createStringError(
+      llvm::formatv(
+          "the parameters{0} of '{1}' need {2}, more than this "
+          "machine's memory ({3})",
+          spec.findArg(Role::State) >= 0 ? " and optimizer state" : "",
+          spec.name,
+          total == UINT64_MAX ? "more than 2^64 bytes" : gigabytes(total),
+          gigabytes(memory))
+          .str());
+}
+
 llvm::Error loadParameters(const FunctionSpec &spec, llvm::StringRef path,
                            uint64_t seed, std::vector<Tensor> &args) {
+  if (llvm::Error err = checkMemory(spec))
+    return err;
   if (path.empty()) {
     for (size_t i = 0; i < spec.args.size(); ++i) {
       const ArgSpec &arg = spec.args[i];
