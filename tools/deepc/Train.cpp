@@ -20,7 +20,9 @@
 #include "runtime/RunLog.h"
 #include "runtime/Safetensors.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -141,6 +143,32 @@ static llvm::Expected<StepState> prepareStep(const FunctionSpec &step) {
   return s;
 }
 
+/// The checkpoint format this deepc writes and reads (the "format"
+/// metadata); a change of what a checkpoint holds gets a new number.
+static constexpr llvm::StringLiteral checkpointFormat = "deepc-checkpoint-1";
+
+/// Removes the `PATH.temp-stream-XXXXXX` files that saves killed with
+/// SIGKILL left beside `path` (llvm::writeToOutput's temporaries, renamed
+/// into place on success and removed on other signals).
+static void removeStaleTemporaries(llvm::StringRef path) {
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  std::string prefix =
+      (llvm::sys::path::filename(path) + ".temp-stream-").str();
+  std::error_code ec;
+  std::vector<std::string> stale;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    if (name.starts_with(prefix) && name.size() == prefix.size() + 6)
+      stale.push_back(it->path());
+  }
+  for (const std::string &file : stale)
+    llvm::sys::fs::remove(file);
+}
+
 /// Writes parameters, optimizer state and progress to `path` atomically.
 static llvm::Error saveCheckpoint(llvm::StringRef path,
                                   const FunctionSpec &step,
@@ -156,6 +184,7 @@ static llvm::Error saveCheckpoint(llvm::StringRef path,
   file.metadata["step"] = std::to_string(stepCount);
   file.metadata["seed"] = std::to_string(seed);
   file.metadata["train"] = step.name;
+  file.metadata["format"] = checkpointFormat.str();
   return writeSafetensors(path, file);
 }
 
@@ -167,6 +196,19 @@ static llvm::Error loadCheckpointState(llvm::StringRef path,
   auto file = readSafetensors(path);
   if (!file)
     return file.takeError();
+  auto format = file->metadata.find("format");
+  if (format == file->metadata.end())
+    return llvm::createStringError(
+        llvm::formatv("{0}: not a deepc checkpoint, or one from an older "
+                      "version (no 'format' metadata; this deepc reads {1})",
+                      path, checkpointFormat)
+            .str());
+  if (format->second != checkpointFormat)
+    return llvm::createStringError(
+        llvm::formatv("{0}: checkpoint format '{1}' is not the one this deepc "
+                      "reads ({2})",
+                      path, format->second, checkpointFormat)
+            .str());
   for (size_t i = 0; i < step.args.size(); ++i) {
     if (step.args[i].kind != Role::State)
       continue;
@@ -304,6 +346,10 @@ int runTrain() {
   }
   state->args[state->lrArg] = Tensor(DType::F32, {});
 
+  if (!savePath.empty())
+    removeStaleTemporaries(savePath);
+  if (!plotPath.empty())
+    removeStaleTemporaries(plotPath);
   std::unique_ptr<RunLog> log;
   if (!logPath.empty()) {
     auto created = RunLog::create(logPath);
