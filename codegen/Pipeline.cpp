@@ -117,6 +117,7 @@ static void addBufferizedStage(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createStridedCopyToLoopsPass());
 }
 
 /// Loops and buffers -> the LLVM dialect.

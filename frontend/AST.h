@@ -132,6 +132,7 @@ enum class Builtin {
   Flatten,
   Transpose,
   Concat,
+  Arange,
   // layers
   Dense,
   Conv2d,

@@ -23,6 +23,7 @@ constexpr BuiltinParam kReduce[] = {
 constexpr BuiltinParam kSoftmax[] = {{"x", true, true}, {"axis", false, true}};
 constexpr BuiltinParam kReshape[] = {{"x", true, true}, {"shape", true, true}};
 constexpr BuiltinParam kTranspose[] = {{"x", true, true}, {"perm", true, true}};
+constexpr BuiltinParam kArange[] = {{"n", true, true}};
 constexpr BuiltinParam kConcat[] = {{"axis", false, false}};
 constexpr BuiltinParam kDense[] = {
     {"x", true, true}, {"units", true, true}, {"bias", false, false}};
@@ -87,6 +88,7 @@ const BuiltinInfo kBuiltins[] = {
     {Builtin::Flatten, "flatten", C::Function, kX},
     {Builtin::Transpose, "transpose", C::Function, kTranspose},
     {Builtin::Concat, "concat", C::Function, kConcat, /*variadic=*/true},
+    {Builtin::Arange, "arange", C::Function, kArange},
     {Builtin::Dense, "dense", C::Layer, kDense},
     {Builtin::Conv2d, "conv2d", C::Layer, kConv},
     {Builtin::MaxPool2d, "maxpool2d", C::Function, kPool},

@@ -276,7 +276,7 @@ Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
   case Expr::Kind::Call:
     return genCall(llvm::cast<CallExpr>(e));
   case Expr::Kind::Index:
-    return unsupported(e.getLoc(), "slicing ('x[i:j]')");
+    return genIndex(llvm::cast<IndexExpr>(e));
   case Expr::Kind::List:
   case Expr::Kind::Tuple:
     break;
@@ -300,8 +300,7 @@ bool MLIRGen::genPair(const Expr &a, const Expr &b, Value &va, Value &vb,
 
 Value MLIRGen::genBinary(const BinaryExpr &e, mlir::Type elemHint) {
   if (e.op >= BinaryOp::Lt)
-    return unsupported(e.getLoc(),
-                       "comparison '" + binaryOpSpelling(e.op) + "'");
+    return genCompare(e);
   Value lhs, rhs;
   if (!genPair(*e.lhs, *e.rhs, lhs, rhs, elemHint))
     return nullptr;
@@ -494,6 +493,18 @@ Value MLIRGen::genCall(const CallExpr &call) {
   case Builtin::L1:
   case Builtin::L2:
     return genPenalty(call);
+  case Builtin::Where:
+    return genWhere(call);
+  case Builtin::LeakyRelu:
+    return genLeakyRelu(call);
+  case Builtin::LayerNorm:
+    return genLayerNorm(call);
+  case Builtin::Embedding:
+    return genEmbedding(call);
+  case Builtin::Arange:
+    return genArange(call);
+  case Builtin::Concat:
+    return genConcat(call);
   default:
     return unsupported(call.getLoc(), "'" + call.callee + "'");
   }

@@ -89,6 +89,17 @@ private:
                    llvm::SmallVectorImpl<mlir::Value> &results,
                    llvm::SmallVectorImpl<mlir::DictionaryAttr> &resultAttrs);
 
+  // MLIRGenOps.cpp: comparisons, where, leaky_relu, layernorm, embedding,
+  // arange, concat and slices.
+  mlir::Value genCompare(const ast::BinaryExpr &e);
+  mlir::Value genWhere(const ast::CallExpr &call);
+  mlir::Value genLeakyRelu(const ast::CallExpr &call);
+  mlir::Value genLayerNorm(const ast::CallExpr &call);
+  mlir::Value genEmbedding(const ast::CallExpr &call);
+  mlir::Value genArange(const ast::CallExpr &call);
+  mlir::Value genConcat(const ast::CallExpr &call);
+  mlir::Value genIndex(const ast::IndexExpr &e);
+
   mlir::MLIRContext &ctx;
   llvm::SourceMgr &sm;
   Diagnostics diags;

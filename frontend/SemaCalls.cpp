@@ -539,6 +539,19 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
     call.axes = {*a};
     return x;
   }
+  case Builtin::Arange: {
+    // A constant: 0, 1, ..., n-1 (torch.arange(n)); `n` is bounded so the
+    // constant stays small.
+    std::optional<int64_t> n = intArg(call, 0);
+    if (!n)
+      return Type();
+    if (*n < 1 || *n > (int64_t(1) << 20)) {
+      diags.error(argLoc(call, 0),
+                  "'n' of 'arange' must be in [1, 1048576], got " + Twine(*n));
+      return Type();
+    }
+    return Type::tensor(ElemType::I64, {Dim::fixed(*n)});
+  }
   case Builtin::Reshape:
   case Builtin::Flatten:
   case Builtin::Transpose:
@@ -782,8 +795,8 @@ Type Sema::checkShapeOp(CallExpr &call, const Type &x) {
     call.axes = {*a};
     Type t = x;
     t.weak = false;
-    ElementCount along;
-    along.add(x.dims[*a]);
+    // The sizes along the axis add up; any size not static makes it `?`.
+    int64_t along = x.dims[*a].isStatic() ? x.dims[*a].size : -1;
     for (size_t i = 1; i < n; ++i) {
       Type y = checkTensor(*call.resolved[i], "'concat'");
       if (!y.isValid())
@@ -797,11 +810,16 @@ Type Sema::checkShapeOp(CallExpr &call, const Type &x) {
                         " and " + y.str() + ": the other dimensions differ");
         return Type();
       }
-      along.add(y.dims[*a]);
+      if (along < 0 || !y.dims[*a].isStatic() ||
+          __builtin_add_overflow(along, y.dims[*a].size, &along))
+        along = -1;
+      // The other dimensions: a `?` of one operand takes the other's size.
+      for (int64_t d = 0; d < x.rank(); ++d)
+        if (d != *a && t.dims[d].isUnknown())
+          t.dims[d] = y.dims[d];
     }
-    t.dims[*a] = along.names.empty() && !along.unknown && !along.overflow
-                     ? Dim::fixed(along.product)
-                     : Dim::unknown();
+    if (n > 1)
+      t.dims[*a] = along >= 0 ? Dim::fixed(along) : Dim::unknown();
     return t;
   }
   default:

@@ -733,4 +733,70 @@ def NN_DropoutOp : NN_Op<"dropout", [Pure, NN_Differentiable,
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Slices, zero padding and concatenation (ir/NNOpsSlices.cpp)
+//===----------------------------------------------------------------------===//
+
+def NN_SliceOp : NN_Op<"slice", [Pure, InferTypeOpAdaptor, NN_Differentiable]> {
+  let summary = "A static box of a tensor";
+  let description = [{
+    Takes `sizes[d]` elements from `offsets[d]` along each dimension `d`
+    (stride 1). A size of -1 takes the whole dimension (its offset must be
+    0); a dynamic dimension can only be taken whole, so a slice never reads
+    out of bounds. Static sizes are positive and `offset + size` fits in a
+    static dimension. The rank is kept (the frontend drops indexed
+    dimensions with `nn.reshape`).
+
+    ```mlir
+    %0 = nn.slice %x offsets = [0, 2] sizes = [-1, 3] : tensor<?x8xf32> -> tensor<?x3xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$sizes);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `offsets` `=` $offsets `sizes` `=` $sizes attr-dict `:`
+    type($input) `->` type($result)
+  }];
+}
+
+def NN_PadOp : NN_Op<"pad", [Pure, InferTypeOpAdaptor, NN_Differentiable]> {
+  let summary = "Surrounds a tensor with zeros";
+  let description = [{
+    Adds `low[d]` zeros before and `high[d]` zeros after each dimension `d`
+    (both non-negative; 0 on a dynamic dimension). The gradient of
+    `nn.slice`, and the reverse of it.
+
+    ```mlir
+    %0 = nn.pad %x low = [0, 2] high = [0, 3] : tensor<?x3xf32> -> tensor<?x8xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$low,
+                       DenseI64ArrayAttr:$high);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $input `low` `=` $low `high` `=` $high attr-dict `:` type($input) `->`
+    type($result)
+  }];
+}
+
+def NN_ConcatOp : NN_Op<"concat", [Pure, InferTypeOpAdaptor, NN_Differentiable,
+    SameOperandsAndResultElementType]> {
+  let summary = "Joins tensors along one dimension";
+  let description = [{
+    `torch.cat(inputs, axis)`: the operands have one rank and element type,
+    static sizes along `axis` (the result's is their sum) and equal sizes
+    elsewhere (a dynamic size against a static `k` gives `k`).
+
+    ```mlir
+    %0 = nn.concat %a, %b axis = 1 : tensor<?x2xf32>, tensor<?x3xf32> -> tensor<?x5xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<NN_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $inputs `axis` `=` $axis attr-dict `:` type($inputs) `->` type($result)
+  }];
+}
+
 #endif // DEEPC_IR_NNOPS_TD

@@ -245,6 +245,7 @@ struct LowerNNToLinalgPass
     populateLossPatterns(patterns);
     populateConvPatterns(patterns);
     populateNormPatterns(patterns);
+    populateSlicePatterns(patterns);
 
     ConversionTarget target(*context);
     target.addIllegalDialect<nn::NNDialect>();

@@ -84,6 +84,7 @@ void populateShapePatterns(mlir::RewritePatternSet &patterns);
 void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPatterns(mlir::RewritePatternSet &patterns);
 void populateNormPatterns(mlir::RewritePatternSet &patterns);
+void populateSlicePatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace deepc::lowering
 

@@ -183,4 +183,17 @@ def CheckNumericsPass : Pass<"deepc-check-numerics", "mlir::ModuleOp"> {
   ];
 }
 
+def StridedCopyToLoopsPass : Pass<"deepc-strided-copy-to-loops", "mlir::ModuleOp"> {
+  let summary = "memref.copy between non-contiguous buffers as linalg.copy";
+  let description = [{
+    After bufferization, a `memref.copy` whose source or target has a
+    strided layout (a subview, as slices and concatenations bufferize to)
+    would lower to a call of `memrefCopy` from MLIR's runner library, which
+    neither the JIT nor an AOT object links. This pass turns such copies into
+    `linalg.copy`, which `convert-linalg-to-loops` makes plain loops; copies
+    between identity-layout buffers stay `memref.copy` (an `llvm.memcpy`).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // DEEPC_PASSES_PASSES_TD
