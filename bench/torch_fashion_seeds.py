@@ -5,6 +5,7 @@
 # torch.randperm: test accuracy per seed, to compare with
 #   deepc train examples/fashion_mlp.nn --seed S --data ... --val ...
 # Usage: /usr/bin/python3 bench/torch_fashion_seeds.py 0 1 2 ...
+import gzip, sys, numpy as np, torch, torch.nn as nn
 torch.set_num_threads(1)
 D='/usr/share/datasets/fashion-mnist/'
 def idx(p):
