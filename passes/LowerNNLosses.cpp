@@ -21,15 +21,6 @@ using namespace mlir;
 using namespace deepc;
 using namespace deepc::lowering;
 
-/// A rank-0 nn.constant of float type `type`.
-static Value scalar(OpBuilder &b, Location loc, Type type, double value) {
-  auto tensorType = RankedTensorType::get({}, type);
-  return nn::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(tensorType,
-                             b.getFloatAttr(cast<FloatType>(type), value)));
-}
-
 /// The mean of every element of `x`, as a rank-0 tensor.
 static Value meanAll(OpBuilder &b, Location loc, Value x) {
   int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
@@ -96,7 +87,7 @@ struct BceWithLogitsLowering : OpConversionPattern<nn::BceWithLogitsOp> {
     Value softplus = nn::LogOp::create(
         rewriter, loc,
         nn::AddOp::create(rewriter, loc,
-                          scalar(rewriter, loc, elementType, 1.0), e));
+                          nnScalar(rewriter, loc, elementType, 1.0), e));
     Value terms = nn::AddOp::create(rewriter, loc, linear, softplus);
     rewriter.replaceOp(op, meanAll(rewriter, loc, terms));
     return success();

@@ -28,15 +28,6 @@ using namespace mlir;
 using namespace deepc;
 using namespace deepc::lowering;
 
-/// A rank-0 nn.constant of float type `type`.
-static Value scalar(OpBuilder &b, Location loc, Type type, double value) {
-  auto tensorType = RankedTensorType::get({}, type);
-  return nn::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(tensorType,
-                             b.getFloatAttr(cast<FloatType>(type), value)));
-}
-
 /// Every axis of `x` but the channel (1).
 static SmallVector<int64_t> statAxes(Value x) {
   SmallVector<int64_t> axes = llvm::to_vector(
@@ -84,7 +75,7 @@ struct BatchNormLowering : OpConversionPattern<nn::BatchNormOp> {
         rewriter, loc,
         nn::AddOp::create(
             rewriter, loc, adaptor.getRunningVar(),
-            scalar(rewriter, loc, elt, op.getEps().convertToDouble())));
+            nnScalar(rewriter, loc, elt, op.getEps().convertToDouble())));
     Value a = nn::MulOp::create(rewriter, loc, adaptor.getWeight(), s);
     Value shift = nn::SubOp::create(
         rewriter, loc, adaptor.getBias(),
@@ -110,7 +101,7 @@ struct BatchNormTrainLowering : OpConversionPattern<nn::BatchNormTrainOp> {
     auto perChannel = [&](Value c) {
       return nn::BroadcastToOp::create(rewriter, loc, c, x, axes);
     };
-    auto cst = [&](double v) { return scalar(rewriter, loc, elt, v); };
+    auto cst = [&](double v) { return nnScalar(rewriter, loc, elt, v); };
     auto mul = [&](Value p, Value q) {
       return nn::MulOp::create(rewriter, loc, p, q);
     };

@@ -16,6 +16,11 @@ namespace deepc::lowering {
 using ScalarFn = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 
+/// A rank-0 nn.constant of float type `type` holding `value` (for patterns
+/// that build their result from other nn ops, lowered in turn).
+mlir::Value nnScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                     double value);
+
 /// An `arith.constant` of float or integer type `type` with value `value`.
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Type type, double value);

@@ -2,6 +2,8 @@
 
 #include "passes/LowerNNToLinalg.h"
 
+#include "ir/NNOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -10,6 +12,14 @@
 using namespace mlir;
 
 namespace deepc::lowering {
+
+Value nnScalar(OpBuilder &b, Location loc, Type type, double value) {
+  auto tensorType = RankedTensorType::get({}, type);
+  return nn::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(tensorType,
+                             b.getFloatAttr(cast<FloatType>(type), value)));
+}
 
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))

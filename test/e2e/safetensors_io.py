@@ -7,10 +7,16 @@ import numpy as np
 
 
 def write_safetensors(path, tensors):
+    """F32 tensors, and I64 for int64 arrays (PyTorch's batchnorm
+    num_batches_tracked)."""
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        data = np.ascontiguousarray(t, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape),
+        t = np.asarray(t)
+        if t.dtype == np.int64:
+            data, dtype = np.ascontiguousarray(t, dtype="<i8").tobytes(), "I64"
+        else:
+            data, dtype = np.ascontiguousarray(t, dtype="<f4").tobytes(), "F32"
+        header[name] = {"dtype": dtype, "shape": list(t.shape),
                         "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)

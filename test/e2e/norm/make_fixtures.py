@@ -13,8 +13,8 @@ import sys
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_safetensors import write_safetensors  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from safetensors_io import write_safetensors  # noqa: E402
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Inputs")
 torch.manual_seed(5)
