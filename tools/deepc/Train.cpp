@@ -21,11 +21,13 @@
 #include "runtime/Safetensors.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
 
 namespace cl = llvm::cl;
 
@@ -246,6 +248,21 @@ static cl::opt<bool> checkNumericsFlag("check-numerics",
 
 int runTrain() {
   checkNumerics = checkNumericsFlag;
+  if (epochsFlag.getNumOccurrences() && epochsFlag < 0)
+    return fail(llvm::formatv("--epochs must be 0 or more (got {0})",
+                              int64_t(epochsFlag))
+                    .str());
+  if (batchFlag.getNumOccurrences() && batchFlag <= 0)
+    return fail(
+        llvm::formatv("--batch must be positive (got {0})", int64_t(batchFlag))
+            .str());
+  if (lrFlag.getNumOccurrences() && !(std::isfinite(lrFlag) && lrFlag >= 0))
+    return fail(
+        (llvm::Twine("--lr must be a finite number, 0 or more (got ") +
+         llvm::formatv("{0}", llvm::format("%g", double(lrFlag))) + ")")
+            .str());
+  if (logEvery <= 0)
+    return fail("--log-every must be positive");
   std::unique_ptr<Source> source = loadAndCheck(input);
   if (!source)
     return 1;
@@ -273,13 +290,16 @@ int runTrain() {
     return 1;
   const FunctionSpec &step = compiled->main;
   TrainSettings &settings = compiled->settings;
-  int64_t epochs = epochsFlag > 0 ? int64_t(epochsFlag) : settings.epochs;
-  int64_t batch = batchFlag > 0 ? int64_t(batchFlag) : settings.batch;
-  double baseLR = lrFlag > 0 ? double(lrFlag) : settings.lr;
+  // A flag given overrides the block, whatever its value: --epochs 0 trains
+  // nothing (with --save it writes the initial weights), --lr 0 freezes
+  // the weights. Values no run can use are errors, not silently ignored.
+  int64_t epochs =
+      epochsFlag.getNumOccurrences() ? int64_t(epochsFlag) : settings.epochs;
+  int64_t batch =
+      batchFlag.getNumOccurrences() ? int64_t(batchFlag) : settings.batch;
+  double baseLR = lrFlag.getNumOccurrences() ? double(lrFlag) : settings.lr;
   uint64_t seed =
       seedFlag.getNumOccurrences() ? uint64_t(seedFlag) : settings.seed;
-  if (logEvery <= 0)
-    return fail("--log-every must be positive");
 
   auto state = prepareStep(step);
   if (!state)
@@ -437,6 +457,10 @@ int runTrain() {
                                            stepCount, seed))
         return fail(std::move(err));
   }
+  // --epochs 0 on a fresh run: the checkpoint holds the initial weights.
+  if (epochs == 0 && resumePath.empty() && !savePath.empty())
+    if (llvm::Error err = saveCheckpoint(savePath, step, *state, 0, 0, seed))
+      return fail(std::move(err));
   if (log)
     if (llvm::Error err = log->close())
       return fail(std::move(err));
