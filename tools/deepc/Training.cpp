@@ -89,7 +89,8 @@ static llvm::Expected<TrainSettings> readSettings(mlir::func::FuncOp func) {
 
 std::unique_ptr<CompiledTrain>
 compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
-                  llvm::StringRef corruptRule, std::optional<uint64_t> seed) {
+                  llvm::StringRef corruptRule, std::optional<uint64_t> seed,
+                  bool compileLoss) {
   auto context = makeContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source.sourceMgr, context.get());
   MLIRGenOptions genOptions;
@@ -159,6 +160,8 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
       !compiled->loss.results.empty())
     compiled->loss.results[0].role = Role::Loss;
   compiled->main = mode == TrainMode::Eval ? compiled->loss : *mainSpec;
+  if (mode == TrainMode::Step && !compileLoss)
+    lossFunc.erase();
 
   addCInterfaces(*module);
   mlir::PassManager lower(context.get());

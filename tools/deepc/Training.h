@@ -66,10 +66,14 @@ llvm::Expected<std::string> pickTrainBlock(const ast::Program &program,
 /// `corruptRule` is for testing gradcheck itself: the autodiff pass then
 /// doubles the operand adjoints of ops of that name. `seed`, where given,
 /// replaces the block's `seed` setting, and so keys its dropout masks.
+/// With `compileLoss` false, a Step's JIT module lacks the loss function
+/// (a quarter less to compile when nothing is validated): `loss` then only
+/// describes its arguments, and evaluate() must not be called.
 std::unique_ptr<CompiledTrain>
 compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
                   llvm::StringRef corruptRule = "",
-                  std::optional<uint64_t> seed = std::nullopt);
+                  std::optional<uint64_t> seed = std::nullopt,
+                  bool compileLoss = true);
 
 /// Counts a batch's logits [n, C] against its I32 or I64 labels [n],
 /// creating the C-class matrix on first use.
