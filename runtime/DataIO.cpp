@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/DataIO.h"
+#include "runtime/AtomicFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -614,7 +615,7 @@ Error saveNPY(StringRef path, const Tensor &t) {
   if (header.size() > UINT16_MAX)
     return fileError(path, "cannot save: .npy v1.0 header too long");
 
-  Error e = writeToOutput(path, [&](raw_ostream &out) {
+  Error e = writeFileAtomically(path, [&](raw_ostream &out) {
     char lenBytes[2];
     support::endian::write16le(lenBytes, header.size());
     out << npyMagic << '\x01' << '\x00';

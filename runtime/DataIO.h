@@ -40,8 +40,8 @@ llvm::Expected<Tensor> loadCSV(llvm::StringRef path);
 llvm::Expected<Tensor> loadData(llvm::StringRef path);
 
 /// Writes `t` as a version 1.0 .npy file (F32, F64, I32, I64, U8 or Bool)
-/// through a temporary file renamed into place, so `path` holds either its
-/// old contents or the complete new file.
+/// with writeFileAtomically (runtime/AtomicFile.h), so `path` holds either
+/// its old contents or the complete new file.
 llvm::Error saveNPY(llvm::StringRef path, const Tensor &t);
 
 } // namespace deepc

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/Plot.h"
+#include "runtime/AtomicFile.h"
 
 #include "fmt/format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -248,7 +249,7 @@ std::string renderCurvesSVG(const std::vector<EpochRecord> &records) {
 llvm::Error writeCurvesSVG(llvm::StringRef path,
                            const std::vector<EpochRecord> &records) {
   std::string svg = renderCurvesSVG(records);
-  llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+  llvm::Error err = writeFileAtomically(path, [&](llvm::raw_ostream &os) {
     os << svg;
     return llvm::Error::success();
   });

@@ -24,8 +24,8 @@ namespace deepc {
 /// lines break at NaN or infinite values. Uses no external resources.
 std::string renderCurvesSVG(const std::vector<EpochRecord> &records);
 
-/// Write renderCurvesSVG(records) to `path` through a temporary file renamed
-/// into place, so a reader never sees a partial file. The error names the
+/// Write renderCurvesSVG(records) to `path` with writeFileAtomically, so a
+/// reader never sees a partial file. The error names the
 /// file.
 llvm::Error writeCurvesSVG(llvm::StringRef path,
                            const std::vector<EpochRecord> &records);

@@ -2,11 +2,12 @@
 //
 // The header is parsed and printed with llvm/Support/JSON.h. Every offset and
 // shape in it is checked against the file's real size before a tensor is
-// allocated, and a write goes through llvm::writeToOutput, which writes a
-// temporary file beside the target and renames it into place.
+// allocated, and a write goes through writeFileAtomically (a temporary file
+// beside the target, fsync'ed and renamed into place).
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/Safetensors.h"
+#include "runtime/AtomicFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -207,7 +208,7 @@ Error writeSafetensors(StringRef path, const SafetensorsFile &file) {
   // Pad with spaces so the data starts 8-byte aligned, as other writers do.
   text.append((8 - text.size() % 8) % 8, ' ');
 
-  Error e = writeToOutput(path, [&](raw_ostream &os) {
+  Error e = writeFileAtomically(path, [&](raw_ostream &os) {
     char len[8];
     support::endian::write64le(len, text.size());
     os.write(len, sizeof(len));

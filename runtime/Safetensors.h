@@ -39,9 +39,9 @@ struct SafetensorsFile {
 /// not overlap. Errors start with `path`.
 llvm::Expected<SafetensorsFile> readSafetensors(llvm::StringRef path);
 
-/// Writes `file` to a temporary file in the folder of `path` and renames it
-/// into place, so a crash leaves either the old file or the complete new
-/// one. Names must be unique and not "__metadata__", and every tensor's
+/// Writes `file` with writeFileAtomically (runtime/AtomicFile.h), so a crash
+/// of the process or the machine leaves either the old file or the complete
+/// new one. Names must be unique and not "__metadata__", and every tensor's
 /// bytes must match its dtype and shape.
 llvm::Error writeSafetensors(llvm::StringRef path, const SafetensorsFile &file);
 

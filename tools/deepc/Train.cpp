@@ -12,6 +12,7 @@
 #include "tools/deepc/Training.h"
 #include "tools/deepc/Weights.h"
 
+#include "runtime/AtomicFile.h"
 #include "runtime/Augment.h"
 #include "runtime/Batches.h"
 #include "runtime/Metrics.h"
@@ -20,10 +21,8 @@
 #include "runtime/RunLog.h"
 #include "runtime/Safetensors.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -149,28 +148,6 @@ static llvm::Expected<StepState> prepareStep(const FunctionSpec &step) {
 /// metadata); a change of what a checkpoint holds gets a new number.
 static constexpr llvm::StringLiteral checkpointFormat = "deepc-checkpoint-1";
 
-/// Removes the `PATH.temp-stream-XXXXXX` files that saves killed with
-/// SIGKILL left beside `path` (llvm::writeToOutput's temporaries, renamed
-/// into place on success and removed on other signals).
-static void removeStaleTemporaries(llvm::StringRef path) {
-  llvm::SmallString<256> dir(path);
-  llvm::sys::path::remove_filename(dir);
-  if (dir.empty())
-    dir = ".";
-  std::string prefix =
-      (llvm::sys::path::filename(path) + ".temp-stream-").str();
-  std::error_code ec;
-  std::vector<std::string> stale;
-  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    llvm::StringRef name = llvm::sys::path::filename(it->path());
-    if (name.starts_with(prefix) && name.size() == prefix.size() + 6)
-      stale.push_back(it->path());
-  }
-  for (const std::string &file : stale)
-    llvm::sys::fs::remove(file);
-}
-
 /// Writes parameters, optimizer state and progress to `path` atomically.
 static llvm::Error saveCheckpoint(llvm::StringRef path,
                                   const FunctionSpec &step,
@@ -284,8 +261,9 @@ int runTrain() {
         !llvm::StringRef(it->second).getAsInteger(10, saved))
       runSeed = saved;
   }
-  auto compiled =
-      compileTrainBlock(*source, *name, TrainMode::Step, "", runSeed);
+  // The loss function alone is for --val.
+  auto compiled = compileTrainBlock(*source, *name, TrainMode::Step, "",
+                                    runSeed, /*compileLoss=*/!val.empty());
   if (!compiled)
     return 1;
   const FunctionSpec &step = compiled->main;
