@@ -799,4 +799,30 @@ def NN_ConcatOp : NN_Op<"concat", [Pure, InferTypeOpAdaptor, NN_Differentiable,
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Storage types
+//===----------------------------------------------------------------------===//
+
+def NN_CastOp : NN_Op<"cast", [Pure, NN_Differentiable]> {
+  let summary = "Converts a float tensor to another float element type";
+  let description = [{
+    The elements of `input` in the result's float type, same shape: a
+    widening (`bf16` to `f32`) is exact, a narrowing (`f32` to `bf16`)
+    rounds to nearest even, as `torch.Tensor.to(dtype)`. The frontend
+    emits casts around `bf16` values, which are stored as `bf16` and
+    computed with in `f32` (docs/LANGUAGE.md, bf16). The gradient casts the
+    adjoint back to the operand's type (rounding is treated as the
+    identity, a straight-through estimate).
+
+    ```mlir
+    %0 = nn.cast %x : tensor<?x4xbf16> -> tensor<?x4xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$input);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 #endif // DEEPC_IR_NNOPS_TD

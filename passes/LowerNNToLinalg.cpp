@@ -246,6 +246,7 @@ struct LowerNNToLinalgPass
     populateConvPatterns(patterns);
     populateNormPatterns(patterns);
     populateSlicePatterns(patterns);
+    populateCastPatterns(patterns);
 
     ConversionTarget target(*context);
     target.addIllegalDialect<nn::NNDialect>();

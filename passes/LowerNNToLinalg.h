@@ -90,6 +90,7 @@ void populateLossPatterns(mlir::RewritePatternSet &patterns);
 void populateConvPatterns(mlir::RewritePatternSet &patterns);
 void populateNormPatterns(mlir::RewritePatternSet &patterns);
 void populateSlicePatterns(mlir::RewritePatternSet &patterns);
+void populateCastPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace deepc::lowering
 

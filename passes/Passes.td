@@ -103,7 +103,9 @@ def PromoteF64Pass : Pass<"deepc-promote-f64", "mlir::ModuleOp"> {
   let description = [{
     For gradient checks in double precision (`deepc gradcheck`): the f32
     tensor types of every function's arguments, results and op results,
-    and the values of f32 `nn.constant`s, become f64. Ops whose result
+    and the values of f32 `nn.constant`s, become f64. So do bf16 tensors:
+    bf16 is a storage type computed with in f32, and its `nn.cast`s become
+    the identity, so the check sees the f32 computation in f64. Ops whose result
     types are inferred stay consistent, since every operand is promoted
     alike; integer and bool tensors are untouched.
   }];

@@ -1,8 +1,8 @@
 //===- PromoteF64.cpp - f32 tensors to f64 for gradient checks ------------===//
 //
-// deepc-promote-f64: every f32 tensor of every function becomes f64, so
-// that `deepc gradcheck` compares gradients with finite differences in
-// double precision. Types are rewritten in place; nn.constant values are
+// deepc-promote-f64: every f32 (and bf16) tensor of every function becomes
+// f64, so that `deepc gradcheck` compares gradients with finite differences
+// in double precision. Types are rewritten in place; nn.constant values are
 // converted element by element.
 //
 //===----------------------------------------------------------------------===//
@@ -20,10 +20,14 @@ namespace deepc {
 using namespace mlir;
 using namespace deepc;
 
-/// `type` with f64 elements if it is an f32 tensor, else `type`.
+/// Whether `type` is promoted: f32, and bf16 (a storage type whose values
+/// are computed with in f32; its casts become f64 -> f64, the identity).
+static bool isPromoted(Type type) { return type.isF32() || type.isBF16(); }
+
+/// `type` with f64 elements if it is an f32 or bf16 tensor, else `type`.
 static Type promote(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor || !tensor.getElementType().isF32())
+  if (!tensor || !isPromoted(tensor.getElementType()))
     return type;
   return tensor.clone(Float64Type::get(type.getContext()));
 }
@@ -35,7 +39,10 @@ static ElementsAttr promoteConstant(ElementsAttr value) {
     return nullptr;
   Type f64 = Float64Type::get(value.getContext());
   return dense.mapValues(f64, [](const APFloat &x) {
-    return APFloat(static_cast<double>(x.convertToFloat())).bitcastToAPInt();
+    APFloat wide = x;
+    bool lost;
+    wide.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+    return wide.bitcastToAPInt();
   });
 }
 
@@ -55,7 +62,7 @@ struct PromoteF64Pass : deepc::impl::PromoteF64PassBase<PromoteF64Pass> {
           return WalkResult::interrupt();
         }
         if (auto constant = dyn_cast<nn::ConstantOp>(op)) {
-          if (!constant.getType().getElementType().isF32())
+          if (!isPromoted(constant.getType().getElementType()))
             return WalkResult::advance();
           ElementsAttr value = promoteConstant(constant.getValue());
           if (!value) {
