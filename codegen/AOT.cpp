@@ -67,6 +67,15 @@ llvm::Expected<std::vector<AOTEntry>> describeAOT(ModuleOp gradModule) {
     if (auto train = func->getAttrOfType<DictionaryAttr>("nn.train"))
       if (auto opt = train.getAs<StringAttr>("optimizer"))
         entry.optimizer = opt.str();
+    // bf16 storage has no C ABI yet: say so before any other complaint.
+    for (const ArgSpec &arg : entry.spec.args)
+      if (arg.type.dtype == DType::BF16)
+        return llvm::createStringError(
+            llvm::formatv("@{0}: '{1}' is {2}; the C ABI of deepc compile "
+                          "has no bf16 yet (docs/AOT.md): train and run bf16 "
+                          "models with deepc train/predict",
+                          entry.spec.name, arg.name, arg.type.str())
+                .str());
     if (llvm::Error err =
             layOut(entry.spec, Role::Param, entry.params, entry.paramCount))
       return std::move(err);

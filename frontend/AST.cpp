@@ -37,6 +37,10 @@ bool deepc::ast::isFloat(ElemType t) {
   return t == ElemType::F32 || t == ElemType::BF16;
 }
 
+ElemType deepc::ast::computeType(ElemType t) {
+  return t == ElemType::BF16 ? ElemType::F32 : t;
+}
+
 bool deepc::ast::isInteger(ElemType t) {
   return t == ElemType::I32 || t == ElemType::I64;
 }

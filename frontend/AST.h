@@ -38,6 +38,9 @@ std::string formatNumber(double v);
 llvm::StringRef elemTypeName(ElemType t);
 bool isFloat(ElemType t);
 bool isInteger(ElemType t);
+/// The element type arithmetic on `t` is done in: bf16 is a storage type
+/// whose values are computed with in f32; others are their own.
+ElemType computeType(ElemType t);
 
 /// One dimension: a static size, a name (`N`, a runtime value bound by a
 /// model's inputs), or unknown (`?`, e.g. what a `-1` in a reshape of a
@@ -121,6 +124,9 @@ enum class Builtin {
   Max,
   Min,
   Where,
+  // storage-type conversions (`bf16(x)`, `f32(x)`)
+  CastBf16,
+  CastF32,
   // reductions and normalizations along an axis
   Sum,
   Mean,

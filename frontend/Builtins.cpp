@@ -79,6 +79,8 @@ const BuiltinInfo kBuiltins[] = {
     {Builtin::Max, "max", C::Function, kMaxMin},
     {Builtin::Min, "min", C::Function, kMaxMin},
     {Builtin::Where, "where", C::Function, kWhere},
+    {Builtin::CastBf16, "bf16", C::Function, kX},
+    {Builtin::CastF32, "f32", C::Function, kX},
     {Builtin::Sum, "sum", C::Function, kReduce},
     {Builtin::Mean, "mean", C::Function, kReduce},
     {Builtin::Argmax, "argmax", C::Function, kReduce},

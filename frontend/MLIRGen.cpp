@@ -46,8 +46,7 @@ mlir::Type MLIRGen::elemType(ElemType e, llvm::SMLoc l) {
   case ElemType::F32:
     return builder.getF32Type();
   case ElemType::BF16:
-    unsupported(l, "'bf16'");
-    return nullptr;
+    return builder.getBF16Type();
   case ElemType::I32:
     return builder.getI32Type();
   case ElemType::I64:
@@ -135,6 +134,7 @@ mlir::DictionaryAttr MLIRGen::paramAttrs(const ParamInfo &p) {
 
 void MLIRGen::genModel(const ModelDecl &model) {
   scope = Scope();
+  computeCopies.clear();
   training = nullptr;
   llvm::SmallVector<mlir::Type> argTypes, resultTypes;
   llvm::SmallVector<mlir::DictionaryAttr> argAttrs;
@@ -200,7 +200,7 @@ const ReturnStmt *MLIRGen::genBody(const ModelDecl &model,
         scope.literals[b->name] = b->value.get();
         continue;
       }
-      Value v = gen(*b->value);
+      Value v = genStored(*b->value);
       if (v)
         scope.values[b->name] = v;
       else
@@ -217,7 +217,7 @@ const ReturnStmt *MLIRGen::genBody(const ModelDecl &model,
         }
       for (auto [e, type] : llvm::zip(exprs, model.results)) {
         mlir::Type elem = elemType(type.type.elem, type.range.Start);
-        Value v = elem ? gen(*e, elem) : Value();
+        Value v = elem ? genAs(*e, elem) : Value();
         if (!v)
           return nullptr;
         results.push_back(v);
@@ -229,7 +229,36 @@ const ReturnStmt *MLIRGen::genBody(const ModelDecl &model,
   return nullptr;
 }
 
+Value MLIRGen::castTo(Value v, mlir::Type elem, mlir::Location l) {
+  auto type = llvm::cast<mlir::RankedTensorType>(v.getType());
+  if (type.getElementType() == elem ||
+      !llvm::isa<mlir::FloatType>(type.getElementType()))
+    return v;
+  return nn::CastOp::create(builder, l, type.clone(elem), v);
+}
+
+Value MLIRGen::toCompute(Value v) {
+  if (!v || !mlir::getElementTypeOrSelf(v.getType()).isBF16())
+    return v;
+  Value &copy = computeCopies[v];
+  if (!copy)
+    copy = castTo(v, builder.getF32Type(), v.getLoc());
+  return copy;
+}
+
 Value MLIRGen::gen(const Expr &e, mlir::Type elemHint) {
+  // Literals meeting a bf16 tensor are f32, as the tensor is once read.
+  if (elemHint && elemHint.isBF16())
+    elemHint = builder.getF32Type();
+  return toCompute(genStored(e, elemHint));
+}
+
+Value MLIRGen::genAs(const Expr &e, mlir::Type elem) {
+  Value v = genStored(e, elem.isBF16() ? builder.getF32Type() : elem);
+  return v ? castTo(v, elem, loc(e.getLoc())) : v;
+}
+
+Value MLIRGen::genStored(const Expr &e, mlir::Type elemHint) {
   mlir::Location l = loc(e.getLoc());
   // A literal expression (`2`, `-0.5`) becomes one constant of the type of
   // the tensor it meets.
@@ -505,6 +534,17 @@ Value MLIRGen::genCall(const CallExpr &call) {
     return genArange(call);
   case Builtin::Concat:
     return genConcat(call);
+  case Builtin::CastBf16:
+  case Builtin::CastF32: {
+    Value x = operand(0);
+    if (!x)
+      return nullptr;
+    return castTo(x,
+                  call.builtin == Builtin::CastBf16
+                      ? mlir::Type(builder.getBF16Type())
+                      : mlir::Type(builder.getF32Type()),
+                  l);
+  }
   default:
     return unsupported(call.getLoc(), "'" + call.callee + "'");
   }

@@ -51,7 +51,18 @@ private:
   /// the returned values; returns its `return`, or null after an error.
   const ast::ReturnStmt *genBody(const ast::ModelDecl &model,
                                  llvm::SmallVectorImpl<mlir::Value> &results);
+  /// Emits `e` for use as an operand: a bf16 value comes extended to f32
+  /// (arithmetic on bf16 is done in f32; docs/LANGUAGE.md, bf16).
   mlir::Value gen(const ast::Expr &e, mlir::Type elemHint = {});
+  /// Emits `e` as stored: a bf16 name, `bf16(x)` or model result stays bf16.
+  mlir::Value genStored(const ast::Expr &e, mlir::Type elemHint = {});
+  /// Emits `e` stored as element type `elem` where a declaration says so
+  /// (a model's result, a model call's argument): float values are cast.
+  mlir::Value genAs(const ast::Expr &e, mlir::Type elem);
+  /// `v` in its compute type: bf16 extended to f32, once per value.
+  mlir::Value toCompute(mlir::Value v);
+  /// `v` (a float tensor) as element type `elem`: nn.cast where it differs.
+  mlir::Value castTo(mlir::Value v, mlir::Type elem, mlir::Location loc);
   mlir::Value genBinary(const ast::BinaryExpr &e, mlir::Type elemHint);
   mlir::Value genCall(const ast::CallExpr &call);
   /// Emits `a` and `b`, the typed one first so that a literal takes its
@@ -117,6 +128,8 @@ private:
   /// (argument -> value after the batchnorms emitted so far), the dropout
   /// counter argument once a dropout needs it, and the dropouts so far.
   llvm::DenseMap<mlir::Value, mlir::Value> bufferValues;
+  /// The f32 extension of each bf16 value read so far (one nn.cast each).
+  llvm::DenseMap<mlir::Value, mlir::Value> computeCopies;
   /// The train block being emitted, inlined models included; null while
   /// emitting a model function.
   const ast::TrainDecl *training = nullptr;

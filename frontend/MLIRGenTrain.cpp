@@ -85,7 +85,7 @@ Value MLIRGen::genModelCall(const CallExpr &call) {
   Scope inner;
   for (auto [arg, in] : llvm::zip(call.resolved, callee.inputs)) {
     mlir::Type elem = elemType(in.type.type.elem, in.range.Start);
-    Value v = elem ? gen(*arg, elem) : Value();
+    Value v = elem ? genAs(*arg, elem) : Value();
     if (!v)
       return nullptr;
     inner.values[in.name] = v;
@@ -160,7 +160,7 @@ Value MLIRGen::genPenalty(const CallExpr &call) {
   mlir::Location l = loc(call.getLoc());
   Value sum;
   for (const ParamInfo &p : model->params) {
-    Value w = scope.params.lookup(p.name);
+    Value w = toCompute(scope.params.lookup(p.name));
     auto type = llvm::cast<mlir::RankedTensorType>(w.getType());
     if (nonWeights.contains(p.name) ||
         !llvm::isa<mlir::FloatType>(type.getElementType()))
@@ -183,6 +183,7 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   scope = Scope();
   scope.train = &train;
   bufferValues.clear();
+  computeCopies.clear();
   training = &train;
   dropoutCounter = nullptr;
   dropoutCount = 0;

@@ -311,7 +311,7 @@ void Sema::checkReturn(ReturnStmt &ret) {
     // A literal takes the declared element type if it can.
     bool elemOk =
         t.weak ? (isFloat(t.elem) ? isFloat(d.elem) : d.elem != ElemType::Bool)
-               : t.elem == d.elem;
+               : computeType(t.elem) == computeType(d.elem);
     bool ok = elemOk && t.rank() == d.rank();
     for (unsigned i = 0; ok && i < t.rank(); ++i)
       ok = dimsAgree(d.dims[i], t.dims[i]);
@@ -457,8 +457,19 @@ Type Sema::checkExpr(Expr &e, StringRef bindingName) {
                                 : "a tuple is not a value here; tuples are "
                                   "arguments such as 'axis = (0, 1)'");
   }
+  // Arithmetic on bf16 is done in f32: only names, `bf16(x)` and model
+  // calls (whose results are stored as declared) give bf16 values.
+  if (t.isValid() && t.isTensor() && !isStorage(e))
+    t.elem = computeType(t.elem);
   e.type = t;
   return t;
+}
+
+bool Sema::isStorage(const Expr &e) {
+  if (llvm::isa<NameExpr>(&e))
+    return true;
+  auto *c = llvm::dyn_cast<CallExpr>(&e);
+  return c && (c->model || c->builtin == Builtin::CastBf16);
 }
 
 Type Sema::checkTensor(Expr &e, StringRef what) {
@@ -520,11 +531,11 @@ std::optional<ElemType> Sema::unifyElem(const Type &a, const Type &b,
       return fail();
     if (isFloat(lit.elem) && !isFloat(other.elem))
       return fail();
-    return other.elem;
+    return computeType(other.elem);
   }
-  if (a.elem != b.elem)
+  if (computeType(a.elem) != computeType(b.elem))
     return fail();
-  return a.elem;
+  return computeType(a.elem);
 }
 
 std::optional<llvm::SmallVector<Dim, 4>>

@@ -58,6 +58,9 @@ private:
   bool bind(llvm::StringRef name, llvm::SMLoc loc, Symbol symbol);
   void addParam(ast::ParamInfo info);
   ast::Type checkExpr(ast::Expr &e, llvm::StringRef bindingName = {});
+  /// Whether `e` keeps a bf16 type (a name, `bf16(x)`, a model call); any
+  /// other bf16 expression is computed, and typed, in f32.
+  static bool isStorage(const ast::Expr &e);
   ast::Type checkName(ast::NameExpr &e);
   ast::Type checkBinary(ast::BinaryExpr &e);
   LLVM_ATTRIBUTE_NOINLINE ast::Type

@@ -363,7 +363,8 @@ Type Sema::checkModelCall(CallExpr &call, StringRef bindingName) {
       continue;
     }
     const Type &want = input.type.type;
-    bool match = t.elem == want.elem && t.rank() == want.rank();
+    bool match = computeType(t.elem) == computeType(want.elem) &&
+                 t.rank() == want.rank();
     for (int64_t i = 0; match && i < t.rank(); ++i) {
       const Dim &d = want.dims[i], &a = t.dims[i];
       if (a.isUnknown())
@@ -474,6 +475,17 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
       return Type();
     }
     return x;
+  }
+  case Builtin::CastBf16:
+  case Builtin::CastF32: {
+    // `bf16(x)` stores x as bf16 (rounding to nearest even), `f32(x)` as
+    // f32: torch's x.bfloat16() and x.float(), on float tensors.
+    Type x = tensorArg(0);
+    if (!requireFloat(x))
+      return Type();
+    return Type::tensor(call.builtin == Builtin::CastBf16 ? ElemType::BF16
+                                                          : ElemType::F32,
+                        x.dims);
   }
   case Builtin::LeakyRelu: {
     Type x = tensorArg(0);
@@ -801,7 +813,8 @@ Type Sema::checkShapeOp(CallExpr &call, const Type &x) {
       Type y = checkTensor(*call.resolved[i], "'concat'");
       if (!y.isValid())
         return Type();
-      bool ok = y.elem == x.elem && y.rank() == x.rank();
+      bool ok =
+          computeType(y.elem) == computeType(x.elem) && y.rank() == x.rank();
       for (int64_t d = 0; ok && d < x.rank(); ++d)
         ok = d == *a || mayEqual(x.dims[d], y.dims[d]);
       if (!ok) {

@@ -44,6 +44,9 @@ struct Param {
   std::string name;
   Value grad;    ///< null when the loss does not reach the parameter
   Value updated; ///< the parameter after the step
+  /// The parameter in the compute type, which the update works in: the
+  /// argument itself, or its f32 extension for a bf16 parameter.
+  Value value;
   /// Not trained (`nn.buffer`, batchnorm's running statistics): no gradient
   /// and no state; after the step it is the value the function returned
   /// under its name, if any.
@@ -203,8 +206,15 @@ static LogicalResult buildGradients(Block &block, Value loss,
       sum = sum ? nn::AddOp::create(b, op->getLoc(), sum, adjoint) : adjoint;
     }
   }
-  for (Param &p : params)
+  for (Param &p : params) {
     p.grad = adjoints.lookup(p.arg);
+    // A bf16 parameter is read through its f32 extension (nn.cast): its
+    // gradient is that f32 adjoint, not rounded to bf16.
+    if (p.arg.hasOneUse())
+      if (auto ext = dyn_cast<nn::CastOp>(*p.arg.getUsers().begin()))
+        if (Value g = adjoints.lookup(ext.getResult()))
+          p.grad = g;
+  }
   return success();
 }
 
@@ -244,19 +254,19 @@ static void clipGradients(Emitter &e, MutableArrayRef<Param> params,
 static void buildSgd(Emitter &e, const Settings &s, Value lr, Param &p) {
   Value g = p.grad;
   if (s.weightDecay != 0)
-    g = e.add(g, e.mul(s.weightDecay, p.arg));
+    g = e.add(g, e.mul(s.weightDecay, p.value));
   if (s.momentum != 0) {
     Value buf = e.add(e.mul(s.momentum, p.state[0].second), g);
     p.newState[0] = buf;
     g = s.nesterov ? e.add(g, e.mul(s.momentum, buf)) : buf;
   }
-  p.updated = e.sub(p.arg, e.mul(lr, g));
+  p.updated = e.sub(p.value, e.mul(lr, g));
 }
 
 /// torch.optim.Adam / AdamW at step `t` (already incremented).
 static void buildAdam(Emitter &e, const Settings &s, Value lr, Value t,
                       Param &p) {
-  Value param = p.arg, g = p.grad;
+  Value param = p.value, g = p.grad;
   if (s.optimizer == "adamw")
     param = e.mul(param, e.sub(e.cst(1.0), e.mul(lr, e.cst(s.weightDecay))));
   else if (s.weightDecay != 0)
@@ -303,13 +313,22 @@ static LogicalResult buildStep(func::FuncOp func, func::ReturnOp ret,
   auto scalarType = RankedTensorType::get({}, e.elementType);
   bool adam = s.optimizer != "sgd";
 
+  // A bf16 parameter is updated in f32 (with f32 state) and rounded once.
+  for (Param &p : params) {
+    p.value = p.arg;
+    auto type = cast<RankedTensorType>(p.arg.getType());
+    if (!p.buffer && type.getElementType() != e.elementType)
+      p.value =
+          nn::CastOp::create(e.b, e.loc, type.clone(e.elementType), p.arg);
+  }
+
   // New arguments: the state parameter by parameter, the step, the rate.
   SmallVector<Type> types;
   SmallVector<DictionaryAttr> argAttrs;
   for (Param &p : params)
     for (StringRef kind : p.buffer ? SmallVector<StringRef>() : stateKinds(s)) {
       p.state.push_back({"__opt__." + p.name + "." + kind.str(), {}});
-      types.push_back(p.arg.getType());
+      types.push_back(p.value.getType());
       argAttrs.push_back(namedAttr(context, "nn.state", p.state.back().first));
     }
   if (adam) {
@@ -343,6 +362,8 @@ static LogicalResult buildStep(func::FuncOp func, func::ReturnOp ret,
       buildAdam(e, s, lr, step, p);
     else
       buildSgd(e, s, lr, p);
+    if (p.value != p.arg)
+      p.updated = nn::CastOp::create(e.b, e.loc, p.arg.getType(), p.updated);
   }
 
   for (unsigned i = 1; i < ret.getNumOperands(); ++i) {

@@ -69,11 +69,24 @@ static void storeFloat(Tensor &out, int64_t i, double v) {
     std::memcpy(p + 4 * i, &f, 4);
     return;
   }
-  // BF16: round the F32 bits to nearest even.
+  // BF16: round the F32 bits to nearest even; a NaN stays a (quiet) NaN.
   uint32_t bits;
   std::memcpy(&bits, &f, 4);
-  uint16_t half = uint16_t((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+  uint16_t half = std::isnan(f)
+                      ? uint16_t((bits >> 16) | 0x40)
+                      : uint16_t((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
   std::memcpy(p + 2 * i, &half, 2);
+}
+
+Tensor convertFloat(const Tensor &t, DType want) {
+  if (t.dtype == want)
+    return t;
+  Tensor out(want, t.shape);
+  visit(t, [&](int64_t i, auto v) {
+    storeFloat(out, i, double(v));
+    return true;
+  });
+  return out;
 }
 
 Expected<Tensor> convertForInput(const Tensor &data, StringRef path, DType want,

@@ -32,6 +32,10 @@ llvm::Expected<Tensor> convertForInput(const Tensor &data, llvm::StringRef path,
                                        DType want,
                                        llvm::ArrayRef<int64_t> sampleShape);
 
+/// `t`, a float tensor (F32, F64, BF16), with float dtype `want`: widening
+/// is exact, narrowing rounds to nearest even (as torch's `.to(dtype)`).
+Tensor convertFloat(const Tensor &t, DType want);
+
 } // namespace deepc
 
 #endif // DEEPC_RUNTIME_CONVERT_H

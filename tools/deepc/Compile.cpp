@@ -171,6 +171,7 @@ int runCompile() {
   // The C ABI is read off the functions after autodiff (the steps'
   // parameters and state), on a copy: the pipeline below runs from `nn`.
   std::vector<AOTEntry> entries;
+  bool cABI = machine;
   if (machine) {
     mlir::OwningOpRef<mlir::ModuleOp> grad = module->clone();
     mlir::PassManager gradPM(context.get());
@@ -178,9 +179,16 @@ int runCompile() {
     if (mlir::failed(gradPM.run(*grad)))
       return 1;
     auto described = describeAOT(*grad);
-    if (!described)
+    if (described) {
+      entries = std::move(*described);
+    } else if (kind == Output::Object) {
       return fail(described.takeError());
-    entries = std::move(*described);
+    } else {
+      // A model without a C ABI (bf16 parameters or inputs, docs/AOT.md)
+      // still shows its code: the compiled functions without the wrappers.
+      llvm::consumeError(described.takeError());
+      cABI = false;
+    }
   }
 
   if (kind != Output::IR || *stage != Stage::NN) {
@@ -207,7 +215,7 @@ int runCompile() {
     if (mlir::failed(pm.run(*module)))
       return 1;
   }
-  if (machine)
+  if (cABI)
     if (llvm::Error err = addAOTWrappers(*module, entries))
       return fail(std::move(err));
 

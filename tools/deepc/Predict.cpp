@@ -12,6 +12,7 @@
 #include "tools/deepc/Subcommands.h"
 #include "tools/deepc/Weights.h"
 
+#include "runtime/Convert.h"
 #include "runtime/DataIO.h"
 
 #include "llvm/Support/Path.h"
@@ -139,9 +140,13 @@ int runPredict() {
       appendRows(results[k], (*out)[k]);
     begin = end;
   } while (begin < samples);
-  for (size_t k = 0; k < results.size(); ++k)
+  for (size_t k = 0; k < results.size(); ++k) {
+    // NumPy has no bfloat16: a bf16 result is written as its exact f32.
+    if (results[k].dtype == DType::BF16)
+      results[k] = convertFloat(results[k], DType::F32);
     if (llvm::Error err = saveNPY(resultPath(output, k), results[k]))
       return fail(std::move(err));
+  }
   return 0;
 }
 

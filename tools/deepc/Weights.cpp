@@ -1,6 +1,7 @@
 //===- Weights.cpp - Parameters from files or from their inits ------------===//
 #include "tools/deepc/Weights.h"
 
+#include "runtime/Convert.h"
 #include "runtime/Init.h"
 #include "runtime/Safetensors.h"
 
@@ -89,8 +90,11 @@ llvm::Error loadParameters(const FunctionSpec &spec, llvm::StringRef path,
       if (llvm::Error err = verifyInit(arg.init, arg.initArgs))
         return llvm::createStringError("parameter '" + arg.name +
                                        "': " + llvm::toString(std::move(err)));
-      args[i] = Tensor(DType::F32, arg.type.shape);
-      initParam(args[i], arg.init, arg.initArgs, seed, i);
+      // Inits draw in f32; a bf16 parameter stores them rounded.
+      Tensor t(DType::F32, arg.type.shape);
+      initParam(t, arg.init, arg.initArgs, seed, i);
+      args[i] = arg.type.dtype == DType::BF16 ? convertFloat(t, DType::BF16)
+                                              : std::move(t);
     }
     return llvm::Error::success();
   }
@@ -110,10 +114,14 @@ llvm::Error loadParameters(const FunctionSpec &spec, llvm::StringRef path,
           llvm::formatv("{0}: missing parameter '{1}' of shape {2}", path,
                         arg.name, shapeString(arg.type.shape))
               .str());
-    if (t->dtype != DType::F32)
+    // A bf16 parameter also takes F32 weights, rounded to nearest even.
+    bool bf16 = arg.type.dtype == DType::BF16;
+    if (t->dtype != arg.type.dtype && !(bf16 && t->dtype == DType::F32))
       return llvm::createStringError(
-          llvm::formatv("{0}: parameter '{1}' is {2}, expected F32", path,
-                        arg.name, dtypeName(t->dtype))
+          llvm::formatv("{0}: parameter '{1}' is {2}, expected {3}", path,
+                        arg.name, dtypeName(t->dtype),
+                        bf16 ? "BF16 (or F32, rounded)"
+                             : dtypeName(arg.type.dtype))
               .str());
     if (t->shape != arg.type.shape)
       return llvm::createStringError(
@@ -122,7 +130,7 @@ llvm::Error loadParameters(const FunctionSpec &spec, llvm::StringRef path,
                         path, arg.name, shapeString(t->shape),
                         shapeString(arg.type.shape))
               .str());
-    args[i] = *t;
+    args[i] = convertFloat(*t, arg.type.dtype);
   }
   for (const auto &[name, tensor] : file->tensors)
     // PyTorch's batchnorm counter is not read: deepc's running statistics

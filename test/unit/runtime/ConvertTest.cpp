@@ -55,6 +55,29 @@ TEST(Convert, NumbersToFloat) {
             (std::vector<uint16_t>{0x3f80, 0x3f80, 0xc000}));
 }
 
+// convertFloat: how bf16 parameters are initialised and loaded from F32.
+TEST(Convert, FloatToFloat) {
+  // 1 + 3 * 2^-8 is a tie between 1 + 2^-7 and 1 + 2^-6: even wins (up);
+  // 1 + 2^-8 + 2^-20 is past the tie: up; a NaN stays a NaN.
+  Tensor f32 = makeTensor<float>(
+      DType::F32, {4},
+      {1.0f + 0x3p-8f, 1.0f + 0x1p-8f + 0x1p-20f, -0.0f, std::nanf("")});
+  Tensor h = convertFloat(f32, DType::BF16);
+  EXPECT_EQ(h.dtype, DType::BF16);
+  EXPECT_EQ(h.shape, f32.shape);
+  std::vector<uint16_t> bits = values<uint16_t>(h);
+  EXPECT_EQ(bits[0], 0x3f82);
+  EXPECT_EQ(bits[1], 0x3f81);
+  EXPECT_EQ(bits[2], 0x8000);
+  EXPECT_EQ(bits[3] & 0x7f80, 0x7f80);
+  EXPECT_NE(bits[3] & 0x7f, 0);
+  // Back to F32: exact.
+  Tensor back = convertFloat(h, DType::F32);
+  EXPECT_EQ(values<float>(back)[0], 1.0f + 0x1p-6f);
+  EXPECT_EQ(values<float>(back)[1], 1.0f + 0x1p-7f);
+  EXPECT_TRUE(std::isnan(values<float>(back)[3]));
+}
+
 TEST(Convert, IntegersToIntegers) {
   auto t = convertForInput(makeTensor<int64_t>(DType::I64, {3}, {0, -5, 9}),
                            file, DType::I32, {});
