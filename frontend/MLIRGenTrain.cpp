@@ -262,9 +262,18 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   llvm::SmallVector<Value> results{lossValue};
   llvm::SmallVector<mlir::DictionaryAttr> resultAttrs{
       builder.getDictionaryAttr({})};
-  // The logits, for accuracy and F1, when their labels are an input.
+  // The logits, for accuracy and F1, when their labels are an input or a
+  // reshape of one (`reshape(next, [-1])` for per-position labels): a
+  // reshape keeps the elements' order, so the driver scores the logits'
+  // rows against the input's elements in memory order.
+  const Expr *labelsExpr = logits ? logitsCall->resolved[1] : nullptr;
+  while (auto *c = llvm::dyn_cast_if_present<CallExpr>(labelsExpr)) {
+    if (c->builtin != Builtin::Reshape)
+      break;
+    labelsExpr = c->resolved[0];
+  }
   if (logits)
-    if (auto *labels = llvm::dyn_cast<NameExpr>(logitsCall->resolved[1]))
+    if (auto *labels = llvm::dyn_cast_if_present<NameExpr>(labelsExpr))
       if (labels->ref == NameExpr::Ref::Input) {
         results.push_back(logits);
         resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(

@@ -101,6 +101,10 @@ struct SplitMetrics {
   double loss = 0;
   double accuracy = 0;
   double f1 = 0;
+  /// Whether accuracy and F1 mean anything: false when the loss has no
+  /// class labels to score (mse, or labels computed inside the block);
+  /// then the summary, the log and the plot show the loss alone.
+  bool scored = true;
 };
 
 /// What one epoch of training produced: the input of the summary line, the

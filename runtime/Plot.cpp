@@ -212,6 +212,11 @@ static void renderPanel(fmt::memory_buffer &out, double left,
 std::string renderCurvesSVG(const std::vector<EpochRecord> &records) {
   bool hasVal =
       llvm::any_of(records, [](const EpochRecord &r) { return !!r.val; });
+  // A loss without class labels (a regression) has no accuracy to draw.
+  bool scored =
+      records.empty() || llvm::any_of(records, [](const EpochRecord &r) {
+        return r.train.scored;
+      });
   auto collect = [&](const char *name, const char *cls, const char *color,
                      bool val, double SplitMetrics::*field) {
     Series s{name, cls, color, val, {}};
@@ -238,10 +243,11 @@ std::string renderCurvesSVG(const std::vector<EpochRecord> &records) {
                  "height=\"{1:.0f}\" viewBox=\"0 0 {0:.0f} {1:.0f}\" "
                  "font-family=\"sans-serif\" font-size=\"12\" fill=\"#222\">\n"
                  "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
-                 2 * panelWidth, panelHeight);
+                 (scored ? 2 : 1) * panelWidth, panelHeight);
   renderPanel(out, 0, "Loss", "loss", curves(&SplitMetrics::loss));
-  renderPanel(out, panelWidth, "Accuracy", "accuracy",
-              curves(&SplitMetrics::accuracy));
+  if (scored)
+    renderPanel(out, panelWidth, "Accuracy", "accuracy",
+                curves(&SplitMetrics::accuracy));
   fmt::format_to(it, "</svg>\n");
   return fmt::to_string(out);
 }

@@ -107,12 +107,17 @@ std::string formatProgressLine(int64_t step, int64_t totalSteps, int64_t epoch,
 }
 
 std::string formatEpochSummary(const EpochRecord &record, int64_t epochs) {
-  std::string line = fmt::format(
-      "epoch {}/{}  loss {:.4f}  acc {:.4f}  f1 {:.4f}", record.epoch, epochs,
-      record.train.loss, record.train.accuracy, record.train.f1);
-  if (record.val)
-    line += fmt::format("  val_loss {:.4f}  val_acc {:.4f}  val_f1 {:.4f}",
-                        record.val->loss, record.val->accuracy, record.val->f1);
+  std::string line = fmt::format("epoch {}/{}  loss {:.4f}", record.epoch,
+                                 epochs, record.train.loss);
+  if (record.train.scored)
+    line += fmt::format("  acc {:.4f}  f1 {:.4f}", record.train.accuracy,
+                        record.train.f1);
+  if (record.val) {
+    line += fmt::format("  val_loss {:.4f}", record.val->loss);
+    if (record.val->scored)
+      line += fmt::format("  val_acc {:.4f}  val_f1 {:.4f}",
+                          record.val->accuracy, record.val->f1);
+  }
   line += fmt::format("  {:.1f} s", record.seconds);
   return line;
 }

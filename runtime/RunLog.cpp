@@ -57,13 +57,17 @@ void RunLog::logEpoch(const EpochRecord &record) {
       j.attribute("epoch", record.epoch);
       j.attribute("step", record.step);
       number(j, "loss", record.train.loss);
-      number(j, "accuracy", record.train.accuracy);
-      number(j, "f1", record.train.f1);
+      if (record.train.scored) {
+        number(j, "accuracy", record.train.accuracy);
+        number(j, "f1", record.train.f1);
+      }
       number(j, "seconds", record.seconds);
       if (record.val) {
         number(j, "val_loss", record.val->loss);
-        number(j, "val_accuracy", record.val->accuracy);
-        number(j, "val_f1", record.val->f1);
+        if (record.val->scored) {
+          number(j, "val_accuracy", record.val->accuracy);
+          number(j, "val_f1", record.val->f1);
+        }
       }
     });
   }

@@ -234,10 +234,9 @@ int runTrain() {
         llvm::formatv("--batch must be positive (got {0})", int64_t(batchFlag))
             .str());
   if (lrFlag.getNumOccurrences() && !(std::isfinite(lrFlag) && lrFlag >= 0))
-    return fail(
-        (llvm::Twine("--lr must be a finite number, 0 or more (got ") +
-         llvm::formatv("{0}", llvm::format("%g", double(lrFlag))) + ")")
-            .str());
+    return fail((llvm::Twine("--lr must be a finite number, 0 or more (got ") +
+                 llvm::formatv("{0}", llvm::format("%g", double(lrFlag))) + ")")
+                    .str());
   if (logEvery <= 0)
     return fail("--log-every must be positive");
   std::unique_ptr<Source> source = loadAndCheck(input);
@@ -411,6 +410,7 @@ int runTrain() {
     record.epoch = epoch + 1;
     record.step = stepCount;
     record.train.loss = loss.mean();
+    record.train.scored = confusion.has_value();
     if (confusion) {
       record.train.accuracy = confusion->accuracy();
       record.train.f1 = confusion->macroF1();

@@ -225,6 +225,7 @@ evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
   }
   SplitMetrics m;
   m.loss = loss.mean();
+  m.scored = confusion.has_value();
   if (confusion) {
     m.accuracy = confusion->accuracy();
     m.f1 = confusion->macroF1();

@@ -53,6 +53,20 @@ TEST(TrainPlot, PointsPerCurve) {
   EXPECT_EQ(s.find("url("), llvm::StringRef::npos);
 }
 
+TEST(TrainPlot, LossAloneWithoutLabels) {
+  // A regression has no accuracy: one panel, the loss, half as wide.
+  std::vector<EpochRecord> rs = records(3, /*withVal=*/true);
+  for (EpochRecord &r : rs)
+    r.train.scored = r.val->scored = false;
+  std::string svg = renderCurvesSVG(rs);
+  llvm::StringRef s(svg);
+  EXPECT_NE(s.find(">Loss</text>"), llvm::StringRef::npos);
+  EXPECT_EQ(s.find(">Accuracy</text>"), llvm::StringRef::npos);
+  EXPECT_EQ(occurrences(s, "<circle class=\"train\""), 3u);
+  EXPECT_EQ(occurrences(s, "<polyline"), 2u);
+  EXPECT_NE(s.find("width=\"480\""), llvm::StringRef::npos);
+}
+
 TEST(TrainPlot, TrainOnlyAndEdgeCases) {
   std::string one = renderCurvesSVG(records(1, /*withVal=*/false));
   EXPECT_EQ(llvm::StringRef(one).count("<circle class=\"train\""), 2u);

@@ -28,6 +28,17 @@ TEST(TrainProgress, EpochSummaryWithValidation) {
             "val_acc 0.8350  val_f1 0.8339  12.1 s");
 }
 
+TEST(TrainProgress, EpochSummaryOfALossWithoutLabels) {
+  // mse, or labels computed inside the block: no accuracy to show, not 0.
+  EpochRecord r;
+  r.epoch = 3;
+  r.train = {0.25, 0, 0, /*scored=*/false};
+  r.val = SplitMetrics{0.5, 0, 0, /*scored=*/false};
+  r.seconds = 1.0;
+  EXPECT_EQ(formatEpochSummary(r, 3),
+            "epoch 3/3  loss 0.2500  val_loss 0.5000  1.0 s");
+}
+
 TEST(TrainProgress, Durations) {
   EXPECT_EQ(formatDuration(0), "0:00");
   EXPECT_EQ(formatDuration(4.4), "0:04");

@@ -109,6 +109,29 @@ TEST(TrainRunLog, StepAndEpochLinesParseBack) {
   EXPECT_EQ(lines[3].get("loss")->kind(), llvm::json::Value::Null);
 }
 
+TEST(TrainRunLog, EpochOfALossWithoutLabels) {
+  // No accuracy or F1 keys when there are no class labels, rather than 0.
+  TempDir dir;
+  std::string path = dir.file("run.jsonl");
+  auto log = RunLog::create(path);
+  ASSERT_TRUE(!!log);
+  EpochRecord r;
+  r.epoch = 1;
+  r.step = 10;
+  r.train = {0.25, 0, 0, /*scored=*/false};
+  r.val = SplitMetrics{0.5, 0, 0, /*scored=*/false};
+  r.seconds = 1;
+  (*log)->logEpoch(r);
+  ASSERT_FALSE((bool)(*log)->close());
+  std::vector<llvm::json::Object> lines = readLines(path);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].getNumber("loss"), 0.25);
+  EXPECT_EQ(lines[0].getNumber("val_loss"), 0.5);
+  EXPECT_EQ(lines[0].get("accuracy"), nullptr);
+  EXPECT_EQ(lines[0].get("val_f1"), nullptr);
+  EXPECT_EQ(lines[0].size(), 6u);
+}
+
 TEST(TrainRunLog, ShortestNumbers) {
   TempDir dir;
   std::string path = dir.file("run.jsonl");
