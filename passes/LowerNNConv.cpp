@@ -27,12 +27,6 @@ using namespace mlir;
 using namespace deepc;
 using namespace deepc::lowering;
 
-/// `[a, b]` as the `tensor<2xi64>` attribute of linalg's pooling ops.
-static DenseIntElementsAttr pairAttr(OpBuilder &b, ArrayRef<int64_t> pair) {
-  return DenseIntElementsAttr::get(RankedTensorType::get({2}, b.getI64Type()),
-                                   pair);
-}
-
 /// Index attributes of `values`.
 static SmallVector<OpFoldResult> indices(OpBuilder &b,
                                          ArrayRef<int64_t> values) {
@@ -123,94 +117,217 @@ static AffineMap dimMap(MLIRContext *context, unsigned rank, unsigned d) {
   return AffineMap::get(rank, 0, {getAffineDimExpr(d, context)}, context);
 }
 
-/// A loop nest `(n, c, i, j, a, b)`'s map reading the window element
-/// `(n, c, i * stride[0] + a, j * stride[1] + b)`.
+/// The loops `(n, c, i, a, b, j)` of a window op: the window offsets
+/// (a, b) outside the output column j, so the innermost loop runs along a
+/// row of the output (a parallel loop LLVM vectorizes) rather than
+/// through one window.
 static AffineMap windowMap(MLIRContext *context, ArrayRef<int64_t> stride) {
-  AffineExpr n, c, i, j, a, b;
-  bindDims(context, n, c, i, j, a, b);
+  AffineExpr n, c, i, a, b, j;
+  bindDims(context, n, c, i, a, b, j);
   return AffineMap::get(6, 0, {n, c, i * stride[0] + a, j * stride[1] + b},
                         context);
 }
 
-/// `init[n, o, i, j] + sum_{k, a, b} x[n, k, i s0 + a, j s1 + b] *
-/// w[wIndex(o, k, a, b)]`: a convolution whose filter is read through
-/// `wIndex` (the flip of conv2d_grad_input needs no copy). One
-/// linalg.generic with loops (n, o, i, k, a, b, j): the innermost loop runs
-/// along a row of the result and of `x`, a parallel loop that LLVM
-/// vectorizes, where linalg.conv_2d_nchw_fchw's order (reductions inside)
-/// stores the accumulator at every multiply-add. An operand of the kernel's
-/// shape gives the loops a and b their sizes.
-static Value
-convolve(OpBuilder &b, Location loc, Value x, Value w, int64_t kh, int64_t kw,
-         function_ref<SmallVector<AffineExpr>(AffineExpr, AffineExpr,
-                                              AffineExpr, AffineExpr)>
-             wIndex,
-         Value init, ArrayRef<int64_t> stride) {
-  MLIRContext *context = b.getContext();
-  AffineExpr n, o, i, k, a, bb, j;
-  bindDims(context, n, o, i, k, a, bb, j);
-  Type elem = getElementTypeOrSelf(init.getType());
-  Value window = tensor::EmptyOp::create(b, loc, {kh, kw}, elem);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(7, 0, {n, k, i * stride[0] + a, j * stride[1] + bb},
-                     context),
-      AffineMap::get(7, 0, wIndex(o, k, a, bb), context),
-      AffineMap::get(7, 0, {a, bb}, context),
-      AffineMap::get(7, 0, {n, o, i, j}, context)};
+/// The iterators of `windowMap`'s loops.
+static SmallVector<utils::IteratorType> windowIterators() {
   using utils::IteratorType;
-  SmallVector<IteratorType> iterators = {
-      IteratorType::parallel,  IteratorType::parallel,  IteratorType::parallel,
-      IteratorType::reduction, IteratorType::reduction, IteratorType::reduction,
-      IteratorType::parallel};
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{x, w, window},
-             ValueRange{init}, maps, iterators,
-             [](OpBuilder &nb, Location nloc, ValueRange args) {
-               Value product =
-                   arith::MulFOp::create(nb, nloc, args[0], args[1]);
-               linalg::YieldOp::create(nb, nloc,
-                                       ValueRange{arith::AddFOp::create(
-                                           nb, nloc, args[3], product)});
-             })
+  return {IteratorType::parallel,  IteratorType::parallel,
+          IteratorType::parallel,  IteratorType::reduction,
+          IteratorType::reduction, IteratorType::parallel};
+}
+
+/// In `windowMap`'s loops, the map of the kernel-shaped operand (which
+/// gives a and b their sizes) and of the output.
+static AffineMap kernelMap(MLIRContext *context) {
+  AffineExpr n, c, i, a, b, j;
+  bindDims(context, n, c, i, a, b, j);
+  return AffineMap::get(6, 0, {a, b}, context);
+}
+static AffineMap windowOutMap(MLIRContext *context) {
+  AffineExpr n, c, i, a, b, j;
+  bindDims(context, n, c, i, a, b, j);
+  return AffineMap::get(6, 0, {n, c, i, j}, context);
+}
+
+/// `x` with its dims permuted: dim d of the result is dim `perm[d]` of `x`
+/// (one elementwise generic).
+static Value permute(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(x.getType());
+  MLIRContext *context = b.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<OpFoldResult> sizes;
+  SmallVector<AffineExpr> read(perm.size());
+  for (auto [d, from] : llvm::enumerate(perm)) {
+    shape.push_back(type.getDimSize(from));
+    sizes.push_back(tensor::getMixedSize(b, loc, x, from));
+    read[from] = getAffineDimExpr(d, context);
+  }
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  return elementwise(
+      b, loc, emptyTensor(b, loc, resultType, sizes), x,
+      AffineMap::get(perm.size(), 0, read, context),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+/// The reassociation `{0, .., split - 1}, {split, .., rank - 1}`.
+static SmallVector<ReassociationIndices> twoGroups(int64_t split,
+                                                   int64_t rank) {
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t d = 0; d < rank; ++d)
+    groups[d < split ? 0 : 1].push_back(d);
+  return groups;
+}
+
+/// The patch length C KH KW rounded up to a multiple of 16 (the widest f32
+/// vector, and twice deepc-tile's row step): the matmuls below then have no
+/// remainder tile along it, whether it is their reduction (conv2d) or their
+/// rows (the gradients). The extra patch rows are zeros.
+static int64_t paddedPatch(int64_t k) { return (k + 15) / 16 * 16; }
+
+/// The patch matrix of `xpad` ([N, C, Hp, Wp], already zero-padded) under
+/// a KH x KW window moved by `stride` to OH x OW places: col[k, (n, i, j)]
+/// = xpad[n, c, i s0 + a, j s1 + b] for k = (c, a, b) < C KH KW, and 0 for
+/// the rows up to paddedPatch. One generic over (k, n, i, j) whose body
+/// splits k (loop-invariant in the inner loops) and reads a row of `xpad`
+/// along j; the [Kp, N, OH, OW] result is viewed as [Kp, N OH OW].
+static Value im2col(OpBuilder &b, Location loc, Value xpad, int64_t kh,
+                    int64_t kw, ArrayRef<int64_t> stride, int64_t oh,
+                    int64_t ow) {
+  auto type = cast<RankedTensorType>(xpad.getType());
+  Type elem = type.getElementType();
+  int64_t k = type.getDimSize(1) * kh * kw, kp = paddedPatch(k);
+  auto colType = RankedTensorType::get({kp, type.getDimSize(0), oh, ow}, elem);
+  SmallVector<OpFoldResult> sizes = indices(b, colType.getShape());
+  sizes[1] = tensor::getMixedSize(b, loc, xpad, 0);
+  Value col = elementwise(
+      b, loc, emptyTensor(b, loc, colType, sizes), {}, {},
+      [&](OpBuilder &nb, Location nloc, ValueRange) -> Value {
+        auto cst = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, nloc, v);
+        };
+        auto index = [&](unsigned d) {
+          return linalg::IndexOp::create(nb, nloc, d);
+        };
+        Value row = index(0);
+        Value inside = arith::CmpIOp::create(
+            nb, nloc, arith::CmpIPredicate::ult, row, cst(k));
+        // Rows past k read (0, 0, 0) of the patch, then select zero.
+        row = arith::SelectOp::create(nb, nloc, inside, row, cst(0));
+        Value c = arith::DivUIOp::create(nb, nloc, row, cst(kh * kw));
+        Value ab = arith::RemUIOp::create(nb, nloc, row, cst(kh * kw));
+        Value a = arith::DivUIOp::create(nb, nloc, ab, cst(kw));
+        Value bb = arith::RemUIOp::create(nb, nloc, ab, cst(kw));
+        Value h = arith::AddIOp::create(
+            nb, nloc, arith::MulIOp::create(nb, nloc, index(2), cst(stride[0])),
+            a);
+        Value w = arith::AddIOp::create(
+            nb, nloc, arith::MulIOp::create(nb, nloc, index(3), cst(stride[1])),
+            bb);
+        Value v = tensor::ExtractOp::create(nb, nloc, xpad,
+                                            ValueRange{index(1), c, h, w});
+        return arith::SelectOp::create(nb, nloc, inside, v,
+                                       scalarConstant(nb, nloc, elem, 0.0));
+      });
+  return tensor::CollapseShapeOp::create(b, loc, col, twoGroups(1, 4));
+}
+
+/// `lhs * rhs` into a zero-filled [M, N] accumulator: a linalg.matmul,
+/// which deepc-tile tiles and vectorizes.
+static Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  auto type = RankedTensorType::get(
+      {lhsType.getDimSize(0), rhsType.getDimSize(1)}, lhsType.getElementType());
+  Value acc = zeros(b, loc, type,
+                    {tensor::getMixedSize(b, loc, lhs, 0),
+                     tensor::getMixedSize(b, loc, rhs, 1)});
+  return linalg::MatmulOp::create(b, loc, TypeRange{type}, ValueRange{lhs, rhs},
+                                  ValueRange{acc})
       .getResult(0);
+}
+
+/// The weight [F, C, KH, KW] as the [F, Kp] matrix (`transposed`: [Kp,
+/// F]) of its flattened filters, zero past C KH KW.
+static Value weightMatrix(OpBuilder &b, Location loc, Value w,
+                          bool transposed) {
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t f = wType.getDimSize(0);
+  int64_t k = wType.getDimSize(1) * wType.getDimSize(2) * wType.getDimSize(3);
+  int64_t kp = paddedPatch(k);
+  Value rows = tensor::CollapseShapeOp::create(b, loc, w, twoGroups(1, 4));
+  if (transposed)
+    rows = permute(b, loc, rows, {1, 0});
+  SmallVector<int64_t> shape =
+      transposed ? SmallVector<int64_t>{kp, f} : SmallVector<int64_t>{f, kp};
+  if (kp == k)
+    return rows;
+  auto type = RankedTensorType::get(shape, wType.getElementType());
+  Value padded = zeros(b, loc, type, indices(b, shape));
+  return tensor::InsertSliceOp::create(
+      b, loc, rows, padded, indices(b, {0, 0}),
+      indices(b, transposed ? SmallVector<int64_t>{k, f}
+                            : SmallVector<int64_t>{f, k}),
+      indices(b, {1, 1}));
 }
 
 namespace {
 
+/// conv2d as im2col and a matmul: out[f, (n, i, j)] = sum_k w[f, k] *
+/// col[k, (n, i, j)], k = (c, a, b), then one generic that adds the bias
+/// while transposing the [F, N, OH, OW] product to NCHW (and into which
+/// deepc-tile fuses an elementwise consumer such as the ReLU).
 struct Conv2dLowering : OpConversionPattern<nn::Conv2dOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(nn::Conv2dOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    OpBuilder &b = rewriter;
     Location loc = op.getLoc();
+    MLIRContext *context = b.getContext();
     RankedTensorType type = op.getType();
-    Value x = adaptor.getInput();
-    SmallVector<OpFoldResult> sizes = sizesLike(rewriter, loc, type, x);
-    Value init;
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    auto wType = cast<RankedTensorType>(w.getType());
+    int64_t f = wType.getDimSize(0), oh = type.getDimSize(2),
+            ow = type.getDimSize(3);
+    Value col =
+        im2col(b, loc, pad2d(b, loc, x, op.getPadding()), wType.getDimSize(2),
+               wType.getDimSize(3), op.getStride(), oh, ow);
+    Value product = matmul(b, loc, weightMatrix(b, loc, w, false), col);
+    SmallVector<OpFoldResult> sizes = sizesLike(b, loc, type, x);
+    auto productType = RankedTensorType::get({f, type.getDimSize(0), oh, ow},
+                                             type.getElementType());
+    product = tensor::ExpandShapeOp::create(
+        b, loc, productType, product, twoGroups(1, 4),
+        SmallVector<OpFoldResult>{b.getIndexAttr(f), sizes[0],
+                                  b.getIndexAttr(oh), b.getIndexAttr(ow)});
+    AffineExpr n, o, i, j;
+    bindDims(context, n, o, i, j);
+    SmallVector<Value> inputs = {product};
+    SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {o, n, i, j}, context)};
     if (Value bias = adaptor.getBias()) {
-      MLIRContext *context = rewriter.getContext();
-      init = elementwise(
-          rewriter, loc, emptyTensor(rewriter, loc, type, sizes), bias,
-          dimMap(context, 4, 1),
-          [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-    } else {
-      init = zeros(rewriter, loc, type, sizes);
+      inputs.push_back(bias);
+      maps.push_back(dimMap(context, 4, 1));
     }
-    Value padded = pad2d(rewriter, loc, x, op.getPadding());
-    auto wType = cast<RankedTensorType>(adaptor.getWeight().getType());
     rewriter.replaceOp(
-        op, convolve(
-                rewriter, loc, padded, adaptor.getWeight(), wType.getDimSize(2),
-                wType.getDimSize(3),
-                [](AffineExpr o, AffineExpr k, AffineExpr a, AffineExpr bb) {
-                  return SmallVector<AffineExpr>{o, k, a, bb};
-                },
-                init, op.getStride()));
+        op, elementwise(
+                b, loc, emptyTensor(b, loc, type, sizes), inputs, maps,
+                [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+                  if (inputs.size() == 1)
+                    return args[0];
+                  return arith::AddFOp::create(nb, nloc, args[0], args[1]);
+                }));
     return success();
   }
 };
 
+/// conv2d_grad_input: the patch adjoints dcol[k, (n, i, j)] = sum_f
+/// wT[k, f] g[f, (n, i, j)] (a matmul of the transposed weight and the
+/// adjoint as [F, N OH OW]), then col2im: for each kernel offset (a, b),
+/// the rows and columns of the input that offset reaches (a strided
+/// window, clipped to the unpadded input) add their patch adjoints. KH * KW
+/// passes over parts of the input adjoint, with static bounds.
 struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -219,38 +336,93 @@ struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
                   ConversionPatternRewriter &rewriter) const override {
     OpBuilder &b = rewriter;
     Location loc = op.getLoc();
+    MLIRContext *context = b.getContext();
     Value g = adaptor.getGrad(), w = adaptor.getWeight();
     auto gType = cast<RankedTensorType>(g.getType());
     auto wType = cast<RankedTensorType>(w.getType());
     RankedTensorType type = op.getType();
     Type elem = type.getElementType();
     ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
-    int64_t f = wType.getDimSize(0);
-    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    int64_t c = wType.getDimSize(1);
+    int64_t kernel[2] = {wType.getDimSize(2), wType.getDimSize(3)};
+    int64_t out[2] = {gType.getDimSize(2), gType.getDimSize(3)};
+    int64_t in[2] = {type.getDimSize(2), type.getDimSize(3)};
+    int64_t kp = paddedPatch(c * kernel[0] * kernel[1]);
 
-    // The adjoint spread out by the stride in a frame of KH-1, KW-1 zeros,
-    // from row and column (padding[0], padding[1]) of that frame on: only
-    // the rows and columns of the unpadded input are computed.
-    auto frameType = RankedTensorType::get({gType.getDimSize(0), f,
-                                            type.getDimSize(2) + kh - 1,
-                                            type.getDimSize(3) + kw - 1},
-                                           elem);
-    Value frame = spread(b, loc, g, frameType,
-                         {kh - 1 - pad[0], kw - 1 - pad[1]}, stride);
+    Value gRows = tensor::CollapseShapeOp::create(
+        b, loc, permute(b, loc, g, {1, 0, 2, 3}), twoGroups(1, 4));
+    Value dcol = matmul(b, loc, weightMatrix(b, loc, w, true), gRows);
+    SmallVector<OpFoldResult> sizes = sizesLike(b, loc, type, g);
+    OpFoldResult n = sizes[0];
+    auto dcolType =
+        RankedTensorType::get({kp, gType.getDimSize(0), out[0], out[1]}, elem);
+    dcol = tensor::ExpandShapeOp::create(
+        b, loc, dcolType, dcol, twoGroups(1, 4),
+        SmallVector<OpFoldResult>{b.getIndexAttr(kp), n, b.getIndexAttr(out[0]),
+                                  b.getIndexAttr(out[1])});
 
-    // Correlated with flipped[c, f, a, b] = w[f, c, KH-1-a, KW-1-b].
-    Value init = zeros(b, loc, type, sizesLike(b, loc, type, g));
-    rewriter.replaceOp(
-        op, convolve(
-                b, loc, frame, w, kh, kw,
-                [&](AffineExpr o, AffineExpr k, AffineExpr a, AffineExpr bb) {
-                  return SmallVector<AffineExpr>{k, o, kh - 1 - a, kw - 1 - bb};
-                },
-                init, {1, 1}));
+    Value dx = zeros(b, loc, type, sizes);
+    AffineExpr dn, dc, di, dj;
+    bindDims(context, dn, dc, di, dj);
+    for (int64_t a = 0; a < kernel[0]; ++a) {
+      for (int64_t bb = 0; bb < kernel[1]; ++bb) {
+        // Output positions i with 0 <= i s + offset - pad < in.
+        int64_t offset[2] = {a, bb}, first[2], count[2];
+        bool empty = false;
+        for (int d = 0; d < 2; ++d) {
+          int64_t lo = pad[d] - offset[d];
+          first[d] = lo <= 0 ? 0 : (lo + stride[d] - 1) / stride[d];
+          int64_t hi = in[d] - 1 + pad[d] - offset[d];
+          int64_t last = hi < 0 ? -1 : std::min(out[d] - 1, hi / stride[d]);
+          count[d] = last - first[d] + 1;
+          empty |= count[d] <= 0;
+        }
+        if (empty)
+          continue;
+        // The patch adjoints of those output positions, rows (c, a, b) for
+        // every c: row c KH KW + a KW + b. (The slice, not an offset in the
+        // map: linalg sizes the loops i, j from the first operand that
+        // reads them plainly, so the operand must have the window's size.)
+        Value window = tensor::ExtractSliceOp::create(
+            b, loc, dcol, indices(b, {0, 0, first[0], first[1]}),
+            SmallVector<OpFoldResult>{b.getIndexAttr(kp), n,
+                                      b.getIndexAttr(count[0]),
+                                      b.getIndexAttr(count[1])},
+            indices(b, {1, 1, 1, 1}));
+        AffineMap read = AffineMap::get(
+            4, 0,
+            {dc * (kernel[0] * kernel[1]) + a * kernel[1] + bb, dn, di, dj},
+            context);
+        SmallVector<OpFoldResult> dstOffsets =
+            indices(b, {0, 0, first[0] * stride[0] + a - pad[0],
+                        first[1] * stride[1] + bb - pad[1]});
+        SmallVector<OpFoldResult> dstSizes = {n, b.getIndexAttr(c),
+                                              b.getIndexAttr(count[0]),
+                                              b.getIndexAttr(count[1])};
+        SmallVector<OpFoldResult> dstStrides =
+            indices(b, {1, 1, stride[0], stride[1]});
+        auto dstType = RankedTensorType::get(
+            {gType.getDimSize(0), c, count[0], count[1]}, elem);
+        Value dst = tensor::ExtractSliceOp::create(
+            b, loc, dstType, dx, dstOffsets, dstSizes, dstStrides);
+        Value sum = elementwise(
+            b, loc, dst, window, read,
+            [](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+              return arith::AddFOp::create(nb, nloc, args[1], args[0]);
+            });
+        dx = tensor::InsertSliceOp::create(b, loc, sum, dx, dstOffsets,
+                                           dstSizes, dstStrides);
+      }
+    }
+    rewriter.replaceOp(op, dx);
     return success();
   }
 };
 
+/// conv2d_grad_weight as a matmul: dwT[k, f] = sum_{(n, i, j)} col[k,
+/// (n, i, j)] gT[(n, i, j), f], with the same patch matrix as conv2d (one
+/// im2col for both after CSE) and the adjoint transposed to [N OH OW, F];
+/// one generic reads dwT back as [F, C, KH, KW].
 struct Conv2dGradWeightLowering : OpConversionPattern<nn::Conv2dGradWeightOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -261,42 +433,29 @@ struct Conv2dGradWeightLowering : OpConversionPattern<nn::Conv2dGradWeightOp> {
     Location loc = op.getLoc();
     MLIRContext *context = b.getContext();
     RankedTensorType type = op.getType();
-    ArrayRef<int64_t> stride = op.getStride();
-    Value padded = pad2d(b, loc, adaptor.getInput(), op.getPadding());
-    // dw[f, c, a, b] = sum_{n, i, j} g[n, f, i, j] * xpad[n, c, i s0 + a,
-    // j s1 + b], loops (f, c, n, i, j, a, b): the kernel's loops innermost
-    // are KH * KW independent multiply-adds (each element still sums over
-    // n, i, j in order), where reductions innermost would be one chain of
-    // dependent additions.
-    AffineExpr f, c, a, bb, n, i, j;
-    bindDims(context, f, c, n, i, j, a, bb);
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(7, 0, {n, f, i, j}, context),
-        AffineMap::get(7, 0, {n, c, i * stride[0] + a, j * stride[1] + bb},
-                       context),
-        AffineMap::get(7, 0, {f, c, a, bb}, context)};
-    using utils::IteratorType;
-    SmallVector<IteratorType> iterators = {
-        IteratorType::parallel,  IteratorType::parallel,
-        IteratorType::reduction, IteratorType::reduction,
-        IteratorType::reduction, IteratorType::parallel,
-        IteratorType::parallel};
-    Value init = zeros(b, loc, type, indices(b, type.getShape()));
-    auto generic = linalg::GenericOp::create(
-        b, loc, TypeRange{type}, ValueRange{adaptor.getGrad(), padded},
-        ValueRange{init}, maps, iterators,
-        [](OpBuilder &nb, Location nloc, ValueRange args) {
-          Value product = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-          linalg::YieldOp::create(
-              nb, nloc,
-              ValueRange{arith::AddFOp::create(nb, nloc, args[2], product)});
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value g = adaptor.getGrad();
+    auto gType = cast<RankedTensorType>(g.getType());
+    int64_t kh = type.getDimSize(2), kw = type.getDimSize(3);
+    Value col =
+        im2col(b, loc, pad2d(b, loc, adaptor.getInput(), op.getPadding()), kh,
+               kw, op.getStride(), gType.getDimSize(2), gType.getDimSize(3));
+    Value gCols = tensor::CollapseShapeOp::create(
+        b, loc, permute(b, loc, g, {0, 2, 3, 1}), twoGroups(3, 4));
+    Value dwT = matmul(b, loc, col, gCols);
+    AffineExpr f, c, a, bb;
+    bindDims(context, f, c, a, bb);
+    rewriter.replaceOp(
+        op,
+        elementwise(
+            b, loc, emptyTensor(b, loc, type, indices(b, type.getShape())), dwT,
+            AffineMap::get(4, 0, {c * (kh * kw) + a * kw + bb, f}, context),
+            [](OpBuilder &, Location, ValueRange args) { return args[0]; }));
     return success();
   }
 };
 
-/// The pools: linalg.pooling_nchw_max from -inf, or pooling_nchw_sum from
+/// The pools: one generic over `windowMap`'s loops, the maximum from -inf
+/// (arith.maximumf, which propagates NaN as PyTorch does), or the sum from
 /// 0 times 1 / (KH KW).
 template <typename OpTy, bool IsMax>
 struct Pool2dLowering : OpConversionPattern<OpTy> {
@@ -320,19 +479,22 @@ struct Pool2dLowering : OpConversionPattern<OpTy> {
                         elem, APFloat::getInf(elem.getFloatSemantics(), true)))
               : scalarConstant(b, loc, elem, 0.0);
     Value init = filledTensor(b, loc, type, sizesLike(b, loc, type, x), start);
-    Attribute strides = pairAttr(b, op.getStride());
-    Attribute dilations = pairAttr(b, {1, 1});
-    Value result;
-    if (IsMax)
-      result = linalg::PoolingNchwMaxOp::create(
-                   b, loc, TypeRange{type}, ValueRange{x, window},
-                   ValueRange{init}, strides, dilations)
-                   .getResult(0);
-    else
-      result = linalg::PoolingNchwSumOp::create(
-                   b, loc, TypeRange{type}, ValueRange{x, window},
-                   ValueRange{init}, strides, dilations)
-                   .getResult(0);
+    MLIRContext *context = b.getContext();
+    Value result =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{type}, ValueRange{x, window}, ValueRange{init},
+            {windowMap(context, op.getStride()), kernelMap(context),
+             windowOutMap(context)},
+            windowIterators(),
+            [](OpBuilder &nb, Location nloc, ValueRange args) {
+              Value next =
+                  IsMax ? arith::MaximumFOp::create(nb, nloc, args[2], args[0])
+                              .getResult()
+                        : arith::AddFOp::create(nb, nloc, args[2], args[0])
+                              .getResult();
+              linalg::YieldOp::create(nb, nloc, next);
+            })
+            .getResult(0);
     if (!IsMax) {
       Value scale = scalarConstant(b, loc, elem, 1.0 / (kernel[0] * kernel[1]));
       result = elementwise(
@@ -402,15 +564,10 @@ struct MaxPool2dGradLowering : OpConversionPattern<nn::MaxPool2dGradOp> {
     Value where = filledTensor(b, loc, indexType, sizes,
                                scalarConstant(b, loc, b.getI64Type(), 0));
     Value window = tensor::EmptyOp::create(b, loc, kernel, elem);
-    AffineExpr n, c, i, j, a, bb;
-    bindDims(context, n, c, i, j, a, bb);
     SmallVector<AffineMap> maps = {windowMap(context, stride),
-                                   AffineMap::get(6, 0, {a, bb}, context),
-                                   AffineMap::get(6, 0, {n, c, i, j}, context),
-                                   AffineMap::get(6, 0, {n, c, i, j}, context)};
-    SmallVector<utils::IteratorType> iterators(4,
-                                               utils::IteratorType::parallel);
-    iterators.append(2, utils::IteratorType::reduction);
+                                   kernelMap(context), windowOutMap(context),
+                                   windowOutMap(context)};
+    SmallVector<utils::IteratorType> iterators = windowIterators();
     int64_t kw = kernel[1];
     auto argmax = linalg::GenericOp::create(
         b, loc, TypeRange{gType, indexType}, ValueRange{x, window},
@@ -422,8 +579,8 @@ struct MaxPool2dGradLowering : OpConversionPattern<nn::MaxPool2dGradOp> {
           Value isNan =
               arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::UNO, v, v);
           Value take = arith::OrIOp::create(nb, nloc, greater, isNan);
-          Value row = linalg::IndexOp::create(nb, nloc, 4);
-          Value col = linalg::IndexOp::create(nb, nloc, 5);
+          Value row = linalg::IndexOp::create(nb, nloc, 3);
+          Value col = linalg::IndexOp::create(nb, nloc, 4);
           Value pos = arith::AddIOp::create(
               nb, nloc,
               arith::MulIOp::create(
