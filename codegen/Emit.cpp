@@ -2,12 +2,12 @@
 #include "codegen/Emit.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Passes/PassBuilder.h"
 
 namespace deepc {
 
@@ -29,6 +29,34 @@ void dropNNArgAttributes(mlir::ModuleOp module) {
   });
 }
 
+/// LLVM's O3 without its loop unrolling. deepc-tile already unrolls the
+/// contractions' register tiles into vector code; what is left are the
+/// loops of linalg-to-loops with static trip counts, which the unroller
+/// would fully unroll before the loop vectorizer sees them (a 28-wide row
+/// became 28 scalar moves and its outer loop was vectorized with gathers)
+/// and which made up a third of LLVM's time on LeNet's step.
+std::function<llvm::Error(llvm::Module *)>
+makeOptimizer(llvm::TargetMachine *tm) {
+  return [tm](llvm::Module *module) -> llvm::Error {
+    llvm::PipelineTuningOptions tuning;
+    tuning.LoopUnrolling = false;
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder builder(tm, tuning);
+    builder.registerModuleAnalyses(mam);
+    builder.registerCGSCCAnalyses(cgam);
+    builder.registerFunctionAnalyses(fam);
+    builder.registerLoopAnalyses(lam);
+    builder.crossRegisterProxies(lam, fam, cgam, mam);
+    llvm::ModulePassManager passes =
+        builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+    passes.run(*module, mam);
+    return llvm::Error::success();
+  };
+}
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
                      llvm::TargetMachine &tm) {
@@ -39,7 +67,7 @@ translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
   if (!llvmModule)
     return llvm::createStringError("cannot translate the module to LLVM IR");
   mlir::ExecutionEngine::setupTargetTripleAndDataLayout(llvmModule.get(), &tm);
-  auto optimize = mlir::makeOptimizingTransformer(3, 0, &tm);
+  auto optimize = makeOptimizer(&tm);
   if (llvm::Error err = optimize(llvmModule.get()))
     return std::move(err);
   return llvmModule;

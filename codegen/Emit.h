@@ -10,6 +10,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <functional>
 #include <memory>
 
 namespace deepc {
@@ -23,6 +24,10 @@ void dropNNArgAttributes(mlir::ModuleOp module);
 
 /// Translates a module in the LLVM dialect to LLVM IR for `tm`, then runs
 /// LLVM's -O3 pipeline on it.
+/// The LLVM IR optimization of compiled models (JIT and objects alike).
+std::function<llvm::Error(llvm::Module *)>
+makeOptimizer(llvm::TargetMachine *tm);
+
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
                      llvm::TargetMachine &tm);

@@ -14,7 +14,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -50,7 +49,7 @@ JITModule::create(mlir::ModuleOp llvmDialectModule,
     return tm.takeError();
   registerLLVMTranslations(*llvmDialectModule->getContext());
   dropNNArgAttributes(llvmDialectModule);
-  auto optimize = mlir::makeOptimizingTransformer(3, 0, tm->get());
+  auto optimize = makeOptimizer(tm->get());
   mlir::ExecutionEngineOptions options;
   options.transformer = optimize;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
