@@ -11,10 +11,23 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 using namespace deepc::driver;
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+#ifdef __GLIBC__
+  // Compiled steps malloc and free their temporaries (im2col matrices of
+  // megabytes) at every call. glibc would hand those back to the kernel
+  // (mmap, or trimming the heap) and fault them in again, zeroed, at the
+  // next call: in LeNet's step that took more time than the arithmetic.
+  // Keep them in the heap instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
   for (llvm::cl::SubCommand *sub :
        {&llvm::cl::SubCommand::getTopLevel(), &checkCommand, &compileCommand,
         &predictCommand, &trainCommand, &evalCommand, &gradcheckCommand,
