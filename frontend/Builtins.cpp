@@ -25,22 +25,27 @@ constexpr BuiltinParam kReshape[] = {{"x", true, true}, {"shape", true, true}};
 constexpr BuiltinParam kTranspose[] = {{"x", true, true}, {"perm", true, true}};
 constexpr BuiltinParam kArange[] = {{"n", true, true}};
 constexpr BuiltinParam kConcat[] = {{"axis", false, false}};
-constexpr BuiltinParam kDense[] = {
-    {"x", true, true}, {"units", true, true}, {"bias", false, false}};
+constexpr BuiltinParam kDense[] = {{"x", true, true},
+                                   {"units", true, true},
+                                   {"bias", false, false},
+                                   {"dtype", false, false}};
 constexpr BuiltinParam kConv[] = {{"x", true, true},
                                   {"filters", true, true},
                                   {"kernel", true, true},
                                   {"stride", false, false},
-                                  {"padding", false, false}};
+                                  {"padding", false, false},
+                                  {"dtype", false, false}};
 constexpr BuiltinParam kPool[] = {
     {"x", true, true}, {"k", true, true}, {"stride", false, false}};
 constexpr BuiltinParam kBatchNorm[] = {
     {"x", true, true}, {"momentum", false, false}, {"eps", false, false}};
-constexpr BuiltinParam kLayerNorm[] = {{"x", true, true},
-                                       {"eps", false, false}};
+constexpr BuiltinParam kLayerNorm[] = {
+    {"x", true, true}, {"eps", false, false}, {"dtype", false, false}};
 constexpr BuiltinParam kDropout[] = {{"x", true, true}, {"p", true, true}};
-constexpr BuiltinParam kEmbedding[] = {
-    {"ids", true, true}, {"vocab", true, true}, {"dim", true, true}};
+constexpr BuiltinParam kEmbedding[] = {{"ids", true, true},
+                                       {"vocab", true, true},
+                                       {"dim", true, true},
+                                       {"dtype", false, false}};
 constexpr BuiltinParam kCrossEntropy[] = {{"logits", true, true},
                                           {"labels", true, true}};
 constexpr BuiltinParam kPair[] = {{"a", true, true}, {"b", true, true}};

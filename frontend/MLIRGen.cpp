@@ -502,9 +502,10 @@ Value MLIRGen::genCall(const CallExpr &call) {
     Value x = operand(0);
     if (!x)
       return nullptr;
-    Value w = scope.params.lookup(call.params[0].name);
-    Value b = call.params.size() > 1 ? scope.params.lookup(call.params[1].name)
-                                     : Value();
+    Value w = toCompute(scope.params.lookup(call.params[0].name));
+    Value b = call.params.size() > 1
+                  ? toCompute(scope.params.lookup(call.params[1].name))
+                  : Value();
     return nn::DenseOp::create(builder, l, x, w, b);
   }
   case Builtin::Conv2d:

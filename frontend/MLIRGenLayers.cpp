@@ -21,8 +21,9 @@ Value MLIRGen::genWindowLayer(const CallExpr &call) {
   switch (call.builtin) {
   case Builtin::Conv2d:
     return nn::Conv2dOp::create(
-        builder, l, x, scope.params.lookup(call.params[0].name),
-        scope.params.lookup(call.params[1].name), call.stride, call.padding);
+        builder, l, x, toCompute(scope.params.lookup(call.params[0].name)),
+        toCompute(scope.params.lookup(call.params[1].name)), call.stride,
+        call.padding);
   case Builtin::MaxPool2d:
     return nn::MaxPool2dOp::create(builder, l, x, call.kernel, call.stride);
   case Builtin::AvgPool2d:

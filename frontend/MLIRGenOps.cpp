@@ -98,8 +98,8 @@ Value MLIRGen::genLayerNorm(const CallExpr &call) {
   Value inv = nn::RsqrtOp::create(
       builder, l, nn::AddOp::create(builder, l, var, constant(eps, elem, l)));
   Value normed = nn::MulOp::create(builder, l, centered, inv);
-  Value w = scope.params.lookup(call.params[0].name);
-  Value b = scope.params.lookup(call.params[1].name);
+  Value w = toCompute(scope.params.lookup(call.params[0].name));
+  Value b = toCompute(scope.params.lookup(call.params[1].name));
   return nn::AddOp::create(builder, l, nn::MulOp::create(builder, l, normed, w),
                            b);
 }
@@ -109,7 +109,7 @@ Value MLIRGen::genEmbedding(const CallExpr &call) {
   Value ids = gen(*call.resolved[0]);
   if (!ids)
     return nullptr;
-  Value w = scope.params.lookup(call.params[0].name);
+  Value w = toCompute(scope.params.lookup(call.params[0].name));
   auto wType = llvm::cast<mlir::RankedTensorType>(w.getType());
   auto idsType = llvm::cast<mlir::RankedTensorType>(ids.getType());
   if (idsType.getRank() == 0)

@@ -76,13 +76,29 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     }
     return p;
   };
+  // `dtype = bf16 | f32` (deepc): the storage type of the layer's
+  // parameters (not of batchnorm's running statistics); f32 by default.
+  ElemType paramElem = ElemType::F32;
+  llvm::ArrayRef<BuiltinParam> formals = getBuiltinInfo(call.builtin).params;
+  for (unsigned i = 0; i < formals.size(); ++i) {
+    Expr *e = call.resolved[i];
+    if (StringRef(formals[i].name) != "dtype" || !e)
+      continue;
+    auto *n = llvm::dyn_cast<NameExpr>(e);
+    if (!n || (n->name != "bf16" && n->name != "f32")) {
+      diags.error(e->getLoc(), "'dtype' of '" + name + "' must be bf16 or f32");
+      return Type();
+    }
+    paramElem = n->name == "bf16" ? ElemType::BF16 : ElemType::F32;
+    n->type = Type::tensor(paramElem);
+  }
   auto addLayerParam = [&](StringRef prefix, StringRef param,
                            llvm::ArrayRef<int64_t> shape, Builtin init,
                            llvm::ArrayRef<double> args, bool buffer = false) {
     ParamInfo p;
     p.buffer = buffer;
     p.name = (prefix + "." + param).str();
-    p.type = Type::tensor(ElemType::F32);
+    p.type = Type::tensor(buffer ? ElemType::F32 : paramElem);
     for (int64_t s : shape)
       p.type.dims.push_back(Dim::fixed(s));
     p.init = init;
