@@ -15,6 +15,7 @@
 #include "tools/deepc/Training.h"
 #include "tools/deepc/Weights.h"
 
+#include "runtime/Convert.h"
 #include "runtime/Init.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -82,7 +83,9 @@ static void fillInputs(const FunctionSpec &spec, int64_t batch,
     for (int64_t &d : shape)
       if (d < 0)
         d = batch;
-    Tensor t(arg.type.dtype, shape);
+    // bf16 inputs get the f32 values, rounded.
+    bool bf16 = arg.type.dtype == DType::BF16;
+    Tensor t(bf16 ? DType::F32 : arg.type.dtype, shape);
     int64_t n = t.numel();
     for (int64_t k = 0; k < n; ++k) {
       double u = rng.uniform(uint64_t(k));
@@ -102,7 +105,7 @@ static void fillInputs(const FunctionSpec &spec, int64_t batch,
         break; // zeros
       }
     }
-    args[i] = std::move(t);
+    args[i] = bf16 ? convertFloat(t, DType::BF16) : std::move(t);
   }
 }
 
