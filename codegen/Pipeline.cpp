@@ -76,6 +76,7 @@ std::optional<Stage> parseStage(llvm::StringRef name) {
       .Case("nn", Stage::NN)
       .Case("grad", Stage::Grad)
       .Case("linalg", Stage::Linalg)
+      .Case("fused", Stage::Fused)
       .Case("tiled", Stage::Tiled)
       .Case("bufferized", Stage::Bufferized)
       .Case("llvm", Stage::LLVM)
@@ -92,6 +93,14 @@ static void addGradStage(OpPassManager &pm) {
 /// `nn` -> linalg, tensor, arith and math on tensors.
 static void addLinalgStage(OpPassManager &pm) {
   pm.addPass(createLowerNNToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+/// Elementwise chains and their reductions fused into one loop nest each
+/// (passes/Fuse.cpp).
+static void addFusedStage(OpPassManager &pm) {
+  pm.addPass(createFusePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -152,6 +161,9 @@ void buildDeepcPipeline(OpPassManager &pm, Stage last, bool checkNumerics) {
   if (last < Stage::Linalg)
     return;
   addLinalgStage(pm);
+  if (last < Stage::Fused)
+    return;
+  addFusedStage(pm);
   if (last < Stage::Tiled)
     return;
   addTiledStage(pm);
@@ -173,6 +185,9 @@ void registerDeepcPipelines() {
   PassPipelineRegistration<>(
       "deepc-to-linalg", "Lower the nn dialect to linalg on tensors",
       [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Linalg); });
+  PassPipelineRegistration<>(
+      "deepc-to-fused", "Lower the nn dialect to fused linalg on tensors",
+      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Fused); });
   PassPipelineRegistration<>(
       "deepc-to-tiled", "Lower the nn dialect to tiled, vectorized linalg",
       [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Tiled); });

@@ -20,7 +20,7 @@ class OpPassManager;
 namespace deepc {
 
 /// The named stages of the pipeline, in order.
-enum class Stage { NN, Grad, Linalg, Tiled, Bufferized, LLVM };
+enum class Stage { NN, Grad, Linalg, Fused, Tiled, Bufferized, LLVM };
 
 /// Registers every dialect the pipeline produces or consumes, with the
 /// external interface models (bufferization, deallocation) it needs.

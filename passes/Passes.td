@@ -111,6 +111,30 @@ def PromoteF64Pass : Pass<"deepc-promote-f64", "mlir::ModuleOp"> {
   }];
 }
 
+def FusePass : Pass<"deepc-fuse", "mlir::ModuleOp"> {
+  let summary = "Fuse elementwise chains and their reductions into one loop nest";
+  let description = [{
+    The `fused` stage, on linalg over tensors (`--emit=fused`). An
+    elementwise `linalg.generic` (all loops parallel) is fused into the
+    `linalg.generic` that consumes it, elementwise or a reduction (so
+    softmax's exp goes into its sum, cross-entropy's log-sum-exp into its
+    reduction), when that consumer is the producer's only user among the
+    linalg ops:
+
+    - a producer with one use is folded away;
+    - a producer whose value is also a function result (the optimizer's new
+      momentum buffer, returned and read by the parameter update) stays a
+      result of the fused op, computed once, so one loop updates both;
+    - a producer read by two linalg ops is not fused: each would compute it
+      again.
+
+    Contractions (matmul, convolution) are neither producers nor consumers
+    here: their epilogues (bias, activation) are fused at the `tiled` stage,
+    tile by tile (deepc-tile).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
   let summary = "Tile and vectorize contractions; fuse elementwise chains";
   let description = [{

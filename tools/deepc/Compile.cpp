@@ -111,10 +111,9 @@ int runCompile() {
                     .Default(Output::IR);
   std::optional<Stage> stage = parseStage(emitName);
   if (kind == Output::IR && !stage)
-    return fail(
-        "unknown stage '" + emitName +
-        "' for --emit (expected ast, nn, grad, linalg, bufferized, llvm, "
-        "llvm-ir, asm or obj)");
+    return fail("unknown stage '" + emitName +
+                "' for --emit (expected ast, nn, grad, linalg, fused, tiled, "
+                "bufferized, llvm, llvm-ir, asm or obj)");
   if (!header.empty() && kind != Output::Object)
     return fail("--header goes with an object file (-o FILE.o)");
   if (kind == Output::Object && (output.empty() || output == "-"))

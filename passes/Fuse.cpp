@@ -1,0 +1,95 @@
+//===- Fuse.cpp - Elementwise fusion of the fused stage
+//--------------------===//
+//
+// deepc-fuse (Passes.td has the rules): elementwise producers into their
+// consumers, elementwise or reductions. Upstream linalg does the fusing; the
+// decision of which producer to fuse, and keeping a producer's value that a
+// function also returns as a result of the fused op, are ours.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace deepc {
+#define GEN_PASS_DEF_FUSEPASS
+#include "passes/Passes.h.inc"
+} // namespace deepc
+
+using namespace mlir;
+using namespace deepc;
+
+/// Whether the elementwise generic producing `operand` is read by no op but
+/// `operand`'s owner and the function's return: fusing it then computes
+/// nothing twice. With a return among its users, the fused op yields the
+/// value too (fuseReturnedProducers).
+static bool onlyConsumer(OpOperand *operand, bool allowReturn) {
+  auto result = dyn_cast<OpResult>(operand->get());
+  if (!result || !isa<linalg::GenericOp>(result.getOwner()))
+    return false;
+  Operation *consumer = operand->getOwner();
+  for (OpResult r : result.getOwner()->getResults())
+    for (Operation *user : r.getUsers())
+      if (user != consumer && !(allowReturn && isa<func::ReturnOp>(user)))
+        return false;
+  return true;
+}
+
+/// Upstream's elementwise-fusion pattern leaves a producer with other users
+/// in place and computes its value again inside the consumer. For the one
+/// kind of other user we accept, a function's return (the optimizer's new
+/// momentum buffer, returned and read by the parameter update), the fused
+/// op yields the value and the return reads it there, so one loop does
+/// both. Returns whether anything was fused.
+static bool fuseReturnedProducers(Operation *root) {
+  SmallVector<OpOperand *> candidates;
+  root->walk([&](linalg::GenericOp consumer) {
+    for (OpOperand &operand : consumer->getOpOperands())
+      if (linalg::areElementwiseOpsFusable(&operand) &&
+          onlyConsumer(&operand, /*allowReturn=*/true)) {
+        candidates.push_back(&operand);
+        return; // one per consumer: the fusion replaces the consumer
+      }
+  });
+  IRRewriter rewriter(root->getContext());
+  bool fused = false;
+  for (OpOperand *operand : candidates) {
+    Operation *producer = operand->get().getDefiningOp();
+    Operation *consumer = operand->getOwner();
+    rewriter.setInsertionPoint(consumer);
+    FailureOr<linalg::ElementwiseOpFusionResult> result =
+        linalg::fuseElementwiseOps(rewriter, operand);
+    if (failed(result))
+      continue;
+    for (auto [original, replacement] : result->replacements)
+      rewriter.replaceAllUsesWith(original, replacement);
+    rewriter.eraseOp(consumer);
+    if (producer->use_empty())
+      rewriter.eraseOp(producer);
+    fused = true;
+  }
+  return fused;
+}
+
+namespace {
+struct FusePass : deepc::impl::FusePassBase<FusePass> {
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    do {
+      // Producers with this one consumer, and upstream's foldings that
+      // come with elementwise fusion (fills and constants into generics).
+      RewritePatternSet patterns(&getContext());
+      linalg::populateElementwiseOpsFusionPatterns(
+          patterns, [](OpOperand *operand) {
+            return onlyConsumer(operand, /*allowReturn=*/false);
+          });
+      if (failed(applyPatternsGreedily(root, std::move(patterns))))
+        return signalPassFailure();
+    } while (fuseReturnedProducers(root));
+  }
+};
+} // namespace
