@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""mlp256.nn in PyTorch (Debian's python3-torch 1.13): the same layers and
+init family (torch.nn.Linear), Adam lr 1e-3, batch 64, 15 epochs, shuffled
+per epoch, for the wall-time comparison in README.md. Prints the test
+accuracy and times after each epoch.
+
+    LD_LIBRARY_PATH=~/.cache/deepc-bench/root/usr/lib/x86_64-linux-gnu/openblas-pthread \\
+        /usr/bin/python3 examples/fashion_mlp256/torch_reference.py [EPOCHS] [SEED]
+
+PyTorch at its best here, as /work/shared/TOOLCHAIN.md says: one thread,
+OpenBLAS unpinned (Debian's default libblas.so.3 here is the reference
+BLAS; bench/bench.py unpacks Debian's libopenblas0-pthread into that
+folder and puts it first on LD_LIBRARY_PATH the same way)."""
+import gzip
+import os
+import sys
+import time
+
+for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(k, None)
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ["ATEN_CPU_CAPABILITY"] = "avx512"
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+torch.set_num_threads(1)
+D = "/usr/share/datasets/fashion-mnist"
+
+
+def load(kind):
+    img = gzip.open(f"{D}/{kind}-images-idx3-ubyte.gz").read()[16:]
+    lab = gzip.open(f"{D}/{kind}-labels-idx1-ubyte.gz").read()[8:]
+    x = np.frombuffer(img, np.uint8).reshape(-1, 784) / 255.0
+    return (torch.from_numpy(x.astype(np.float32)),
+            torch.from_numpy(np.frombuffer(lab, np.uint8).astype(np.int64)))
+
+
+epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+torch.manual_seed(int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128),
+                    nn.ReLU(), nn.Linear(128, 100), nn.ReLU(),
+                    nn.Linear(100, 10))
+x, y = load("train")
+xt, yt = load("t10k")
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+start, cpu0 = time.time(), time.process_time()
+for epoch in range(epochs):
+    order = torch.randperm(len(x))
+    for b in range(0, len(x), 64):
+        idx = order[b:b + 64]
+        opt.zero_grad()
+        nn.functional.cross_entropy(net(x[idx]), y[idx]).backward()
+        opt.step()
+    with torch.no_grad():
+        acc = (net(xt).argmax(1) == yt).float().mean().item()
+    print(f"epoch {epoch + 1}: test accuracy {acc:.4f}, "
+          f"{time.time() - start:.1f} s wall, "
+          f"{time.process_time() - cpu0:.1f} s CPU", flush=True)
