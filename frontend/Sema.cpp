@@ -129,10 +129,13 @@ bool Sema::checkDimsBound(const TypeSpec &spec, StringRef what) {
 }
 
 void Sema::checkModel(ModelDecl &model) {
-  ModelState &state = modelState[&model];
-  if (state != ModelState::Unchecked)
+  // No reference into modelState across the body: checking it checks the
+  // models it calls, whose entries may grow (and move) the map.
+  if (modelState.lookup(&model) != ModelState::Unchecked)
     return;
-  state = ModelState::InProgress;
+  modelState[&model] = ModelState::InProgress;
+  ++modelsInProgress;
+  modelDepth[&model] = 1;
   Body modelBody;
   modelBody.model = &model;
   Body *saved = body;
@@ -178,7 +181,8 @@ void Sema::checkModel(ModelDecl &model) {
     diags.error(model.nameRange.Start,
                 "model '" + model.name + "' has no 'return'");
   body = saved;
-  state = ModelState::Done;
+  --modelsInProgress;
+  modelState[&model] = ModelState::Done;
 }
 
 void Sema::checkParam(ParamStmt &param) {

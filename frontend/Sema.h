@@ -46,6 +46,10 @@ private:
     llvm::SmallPtrSet<const ast::TypeSpec *, 2> badResults;
   };
   enum class ModelState { Unchecked, InProgress, Done };
+  /// The longest chain of nested model calls MLIRGen inlines (recursively)
+  /// and Sema checks (recursively, when a model calls one defined after
+  /// it): more is an error, not a stack overflow.
+  static constexpr unsigned kMaxModelDepth = 256;
 
   // Sema.cpp: declarations, statements, names, operators.
   void checkModel(ast::ModelDecl &model);
@@ -110,6 +114,14 @@ private:
   Diagnostics &diags;
   ast::Program &program;
   llvm::DenseMap<const ast::ModelDecl *, ModelState> modelState;
+  /// Models in the longest chain of calls from a checked model, itself
+  /// included (1 for a model that calls none).
+  llvm::DenseMap<const ast::ModelDecl *, unsigned> modelDepth;
+  /// Models whose chain of calls was reported too deep: their callers fail
+  /// silently.
+  llvm::SmallPtrSet<const ast::ModelDecl *, 4> tooDeep;
+  /// Models being checked now (nested checkModel calls).
+  unsigned modelsInProgress = 0;
   Body *body = nullptr;
 };
 

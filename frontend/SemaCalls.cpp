@@ -341,7 +341,30 @@ Type Sema::checkModelCall(CallExpr &call, StringRef bindingName) {
                                    "' is called recursively; recursion is not allowed");
     return Type();
   }
+  // Nested calls are inlined recursively: a limit on their depth, checked
+  // before checking the callee (which recurses too).
+  auto nestedTooDeeply = [&] {
+    if (body->model)
+      tooDeep.insert(body->model);
+    diags.error(call.getLoc(), "model calls are nested too deeply (more than " +
+                                   Twine(kMaxModelDepth) + " levels)");
+    return Type();
+  };
+  if (modelState[callee] == ModelState::Unchecked &&
+      modelsInProgress >= kMaxModelDepth)
+    return nestedTooDeeply();
   checkModel(*callee);
+  if (tooDeep.contains(callee)) {
+    if (body->model)
+      tooDeep.insert(body->model);
+    return Type();
+  }
+  // A train block's call adds one level to the model's chain too.
+  unsigned depth = modelDepth.lookup(callee) + 1;
+  if (depth > kMaxModelDepth)
+    return nestedTooDeeply();
+  if (body->model)
+    modelDepth[body->model] = std::max(modelDepth[body->model], depth);
   if (!call.keywords.empty()) {
     diags.error(call.keywords[0].range.Start,
                 "a model call takes positional arguments only");
