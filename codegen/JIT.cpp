@@ -19,7 +19,10 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <atomic>
+#include <csetjmp>
 #include <cstdlib>
+#include <malloc.h>
+#include <unistd.h>
 
 namespace deepc {
 
@@ -41,6 +44,101 @@ extern "C" void deepcNonfinite(int64_t site) {
   firstNonfinite.compare_exchange_strong(none, site);
 }
 
+// Compiled code allocates its buffers with malloc: sizes follow the batch
+// and can exceed the memory (a huge batch, an outer product of wide
+// inputs). malloc then returns null and the code would write through it,
+// or the kernel's overcommit grants the memory and kills the process when
+// it is touched. So JIT code calls the functions below instead: they keep
+// the bytes the compiled code holds within the machine's memory and, if a
+// buffer does not fit, leave the compiled code with longjmp to the
+// JITModule::call that called it, which returns an error. Compiled code
+// holds no locks and runs no destructors, so nothing is skipped but its
+// buffers, which stay allocated (the error ends the run).
+namespace {
+struct AllocationGuard {
+  std::jmp_buf *exit = nullptr; ///< set while JITModule::call runs code
+  uint64_t held = 0;            ///< bytes of the compiled code's buffers
+  uint64_t refused = 0;         ///< the size that did not fit
+};
+thread_local AllocationGuard guard;
+
+uint64_t physicalMemory() {
+  static const uint64_t bytes = [] {
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? uint64_t(pages) * uint64_t(size)
+                                 : UINT64_MAX;
+  }();
+  return bytes;
+}
+
+[[noreturn]] void refuse(uint64_t bytes) {
+  guard.refused = bytes;
+  std::longjmp(*guard.exit, 1);
+}
+
+/// Whether `bytes` more fit beside what the compiled code holds.
+bool fits(uint64_t bytes) {
+  uint64_t memory = physicalMemory();
+  return bytes <= memory && guard.held <= memory - bytes;
+}
+
+void *track(void *p, uint64_t bytes) {
+  if (!p && bytes && guard.exit)
+    refuse(bytes);
+  if (p)
+    guard.held += malloc_usable_size(p);
+  return p;
+}
+} // namespace
+
+extern "C" void *deepcMalloc(size_t bytes) {
+  if (guard.exit && !fits(bytes))
+    refuse(bytes);
+  return track(std::malloc(bytes), bytes);
+}
+
+extern "C" void *deepcCalloc(size_t count, size_t size) {
+  uint64_t bytes;
+  if (__builtin_mul_overflow(uint64_t(count), uint64_t(size), &bytes))
+    bytes = UINT64_MAX;
+  if (guard.exit && !fits(bytes))
+    refuse(bytes);
+  return track(std::calloc(count, size), bytes);
+}
+
+extern "C" void *deepcAlignedAlloc(size_t alignment, size_t bytes) {
+  if (guard.exit && !fits(bytes))
+    refuse(bytes);
+  return track(std::aligned_alloc(alignment, bytes), bytes);
+}
+
+extern "C" void deepcFree(void *p) {
+  if (!p)
+    return;
+  uint64_t size = malloc_usable_size(p);
+  guard.held -= std::min(guard.held, size);
+  std::free(p);
+}
+
+/// Runs a packed function; false if a buffer did not fit (guard.refused).
+/// No object with a destructor lives in this frame: longjmp lands here.
+static bool runGuarded(void (*fn)(void **), void **args) {
+  std::jmp_buf exit;
+  guard.exit = &exit;
+  guard.refused = 0;
+  if (setjmp(exit)) {
+    guard.exit = nullptr;
+    return false;
+  }
+  fn(args);
+  guard.exit = nullptr;
+  return true;
+}
+
+static std::string gigabytes(uint64_t bytes) {
+  return llvm::formatv("{0:F1} GB", double(bytes) / 1e9).str();
+}
+
 llvm::Expected<std::unique_ptr<JITModule>>
 JITModule::create(mlir::ModuleOp llvmDialectModule,
                   llvm::SectionMemoryManager::MemoryMapper *mapper) {
@@ -60,6 +158,18 @@ JITModule::create(mlir::ModuleOp llvmDialectModule,
     return engine.takeError();
   auto jit = std::make_unique<JITModule>();
   jit->engine = std::move(*engine);
+  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto bind = [&](llvm::StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    bind("malloc", &deepcMalloc);
+    bind("calloc", &deepcCalloc);
+    bind("aligned_alloc", &deepcAlignedAlloc);
+    bind("free", &deepcFree);
+    return symbols;
+  });
   if (auto sites = llvmDialectModule->getAttrOfType<mlir::ArrayAttr>(
           "deepc.numerics_sites")) {
     for (auto site : sites.getAsValueRange<mlir::StringAttr>())
@@ -121,9 +231,24 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
   for (void *&p : descriptorPtrs)
     packed.push_back(&p);
   firstNonfinite = -1;
-  if (llvm::Error err =
-          engine->invokePacked("_mlir_ciface_" + spec.name, packed))
-    return std::move(err);
+  auto function = engine->lookupPacked("_mlir_ciface_" + spec.name);
+  if (!function)
+    return function.takeError();
+  if (!runGuarded(*function, packed.data())) {
+    uint64_t memory = physicalMemory(), held = guard.held;
+    return llvm::createStringError(
+        llvm::formatv("@{0} needs a buffer of {1}{2}, more than this "
+                      "machine's memory ({3}); a smaller batch or smaller "
+                      "layers may fit",
+                      spec.name,
+                      guard.refused == UINT64_MAX ? "more than 2^64 bytes"
+                                                  : gigabytes(guard.refused),
+                      held >= 100000000
+                          ? " beside the " + gigabytes(held) + " it holds"
+                          : std::string(),
+                      gigabytes(memory))
+            .str());
+  }
   int64_t site = firstNonfinite.exchange(-1);
 
   std::vector<Tensor> out;
@@ -147,7 +272,7 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
     w += 3 + 2 * rank;
   }
   for (void *p : allocations)
-    std::free(p);
+    deepcFree(p);
   if (site >= 0) {
     std::string where = size_t(site) < numericsSites.size()
                             ? numericsSites[site]

@@ -45,6 +45,7 @@ void RunLog::logStep(int64_t epoch, int64_t step, float loss) {
   }
   *os << '\n';
   os->flush();
+  logged = true;
 }
 
 void RunLog::logEpoch(const EpochRecord &record) {
@@ -73,6 +74,7 @@ void RunLog::logEpoch(const EpochRecord &record) {
   }
   *os << '\n';
   os->flush();
+  logged = true;
 }
 
 RunLog::~RunLog() {
@@ -80,6 +82,14 @@ RunLog::~RunLog() {
   // raw_fd_ostream's destructor.
   if (os)
     os->clear_error();
+}
+
+void RunLog::discardIfEmpty() {
+  if (logged || !os)
+    return;
+  llvm::consumeError(close());
+  if (path != "-")
+    llvm::sys::fs::remove(path);
 }
 
 llvm::Error RunLog::close() {

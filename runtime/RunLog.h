@@ -45,6 +45,11 @@ public:
   /// with the file's name. Later log calls do nothing.
   llvm::Error close();
 
+  /// If nothing was logged, closes the log and removes its file (unless it
+  /// is stdout): a run that fails before its first step leaves no empty
+  /// log behind. Otherwise does nothing.
+  void discardIfEmpty();
+
   /// Closes the file if close() was not called, dropping any write error.
   ~RunLog();
   RunLog(const RunLog &) = delete;
@@ -56,6 +61,7 @@ private:
 
   std::string path;
   std::unique_ptr<llvm::raw_fd_ostream> os;
+  bool logged = false;
 };
 
 } // namespace deepc

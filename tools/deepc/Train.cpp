@@ -21,6 +21,7 @@
 #include "runtime/RunLog.h"
 #include "runtime/Safetensors.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -354,6 +355,12 @@ int runTrain() {
       return fail(created.takeError());
     log = std::move(*created);
   }
+  // A run that fails before its first step leaves no empty log behind.
+  bool finished = false;
+  llvm::scope_exit dropEmptyLog([&] {
+    if (log && !finished)
+      log->discardIfEmpty();
+  });
 
   auto ranges = batchRanges(bound->samples, batch);
   int64_t totalSteps = epochs * int64_t(ranges.size());
@@ -445,6 +452,7 @@ int runTrain() {
   if (!plotPath.empty())
     if (llvm::Error err = writeCurvesSVG(plotPath, history))
       return fail(std::move(err));
+  finished = true;
   return 0;
 }
 
