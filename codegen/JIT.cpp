@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -51,14 +52,15 @@ extern "C" void deepcNonfinite(int64_t site) {
 // it is touched. So JIT code calls the functions below instead: they keep
 // the bytes the compiled code holds within the machine's memory and, if a
 // buffer does not fit, leave the compiled code with longjmp to the
-// JITModule::call that called it, which returns an error. Compiled code
-// holds no locks and runs no destructors, so nothing is skipped but its
-// buffers, which stay allocated (the error ends the run).
+// JITModule::call that called it, which frees the buffers the code held
+// and returns an error. Compiled code holds no locks and runs no
+// destructors, so nothing else is skipped.
 namespace {
 struct AllocationGuard {
   std::jmp_buf *exit = nullptr; ///< set while JITModule::call runs code
   uint64_t held = 0;            ///< bytes of the compiled code's buffers
   uint64_t refused = 0;         ///< the size that did not fit
+  llvm::DenseSet<void *> live;  ///< the compiled code's buffers
 };
 thread_local AllocationGuard guard;
 
@@ -85,9 +87,19 @@ bool fits(uint64_t bytes) {
 void *track(void *p, uint64_t bytes) {
   if (!p && bytes && guard.exit)
     refuse(bytes);
-  if (p)
+  if (p) {
     guard.held += malloc_usable_size(p);
+    guard.live.insert(p);
+  }
   return p;
+}
+
+/// Frees what compiled code left when it was stopped.
+void freeLive() {
+  for (void *p : guard.live)
+    std::free(p);
+  guard.live.clear();
+  guard.held = 0;
 }
 } // namespace
 
@@ -117,6 +129,7 @@ extern "C" void deepcFree(void *p) {
     return;
   uint64_t size = malloc_usable_size(p);
   guard.held -= std::min(guard.held, size);
+  guard.live.erase(p);
   std::free(p);
 }
 
@@ -236,6 +249,7 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
     return function.takeError();
   if (!runGuarded(*function, packed.data())) {
     uint64_t memory = physicalMemory(), held = guard.held;
+    freeLive();
     return llvm::createStringError(
         llvm::formatv("@{0} needs a buffer of {1}{2}, more than this "
                       "machine's memory ({3}); a smaller batch or smaller "
