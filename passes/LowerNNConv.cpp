@@ -556,13 +556,13 @@ struct MaxPool2dGradLowering : OpConversionPattern<nn::MaxPool2dGradOp> {
 
     // The first maximum of each window, as a * KW + b: strictly greater
     // replaces (or NaN, which PyTorch's max pooling propagates).
-    auto indexType = gType.clone(b.getI64Type());
+    auto indexType = gType.clone(b.getI32Type());
     Value minusInf = arith::ConstantOp::create(
         b, loc,
         b.getFloatAttr(elem, APFloat::getInf(elem.getFloatSemantics(), true)));
     Value best = filledTensor(b, loc, gType, sizes, minusInf);
     Value where = filledTensor(b, loc, indexType, sizes,
-                               scalarConstant(b, loc, b.getI64Type(), 0));
+                               scalarConstant(b, loc, b.getI32Type(), 0));
     Value window = tensor::EmptyOp::create(b, loc, kernel, elem);
     SmallVector<AffineMap> maps = {windowMap(context, stride),
                                    kernelMap(context), windowOutMap(context),
@@ -586,12 +586,12 @@ struct MaxPool2dGradLowering : OpConversionPattern<nn::MaxPool2dGradOp> {
               arith::MulIOp::create(
                   nb, nloc, row, arith::ConstantIndexOp::create(nb, nloc, kw)),
               col);
-          Value pos64 =
-              arith::IndexCastOp::create(nb, nloc, nb.getI64Type(), pos);
+          Value pos32 =
+              arith::IndexCastOp::create(nb, nloc, nb.getI32Type(), pos);
           linalg::YieldOp::create(
               nb, nloc,
               ValueRange{arith::SelectOp::create(nb, nloc, take, v, cur),
-                         arith::SelectOp::create(nb, nloc, take, pos64, idx)});
+                         arith::SelectOp::create(nb, nloc, take, pos32, idx)});
         });
     Value positions = argmax.getResult(1);
 
@@ -604,7 +604,7 @@ struct MaxPool2dGradLowering : OpConversionPattern<nn::MaxPool2dGradOp> {
                     ValueRange args) -> Value {
                   Value here = arith::CmpIOp::create(
                       nb, nloc, arith::CmpIPredicate::eq, args[0],
-                      scalarConstant(nb, nloc, nb.getI64Type(), r * kw + s));
+                      scalarConstant(nb, nloc, nb.getI32Type(), r * kw + s));
                   return arith::SelectOp::create(
                       nb, nloc, here, args[1],
                       scalarConstant(nb, nloc, elem, 0.0));

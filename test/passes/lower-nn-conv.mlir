@@ -120,7 +120,7 @@ func.func @conv_grads(%g: tensor<?x6x4x4xf32>, %w: tensor<6x3x3x3xf32>, %x: tens
 // offset.
 // CHECK-LABEL: func.func @pool_grads
 // CHECK: %[[ARG:.*]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]}
-// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<?x3x4x4xf32>, tensor<?x3x4x4xi64>)
+// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<?x3x4x4xf32>, tensor<?x3x4x4xi32>)
 // CHECK: arith.cmpf ogt
 // CHECK: arith.cmpf uno
 // CHECK: linalg.index 3
