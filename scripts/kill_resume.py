@@ -246,8 +246,12 @@ def run(args, work):
         starting = i % 2 == 1
         delay = rng.uniform(0.0, first_at if starting else length - first_at)
         before = set(temporaries())
+        # Unbuffered: readline() then takes the first line alone. A buffered
+        # reader could take the next epoch's line too, which communicate()
+        # (reading the pipe itself) would then never see: a fast run killed
+        # after its second epoch seemed to have printed only its first.
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+                                stderr=subprocess.PIPE, bufsize=0)
         head = b"" if starting else proc.stdout.readline()
         try:
             if not starting and not head:
