@@ -3,13 +3,19 @@
  *   build/bin/deepc compile examples/lenet/lenet.nn -o lenet.o --header lenet.h
  *   cc -O2 -I. examples/lenet/step_bench.c lenet.o -lm -o step_bench
  *   ./step_bench 50
- * Synthetic inputs: the time does not depend on the values. */
+ * Synthetic inputs: the time does not depend on the values. The step mallocs
+ * and frees megabytes of temporaries per call; like `deepc` itself, this
+ * keeps them in the heap (mallopt) rather than letting glibc return them to
+ * the kernel and fault them in again at every call. */
 #include "lenet.h"
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 int main(int argc, char **argv) {
   int steps = argc > 1 ? atoi(argv[1]) : 10;
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   int64_t n = 64;
   float *p = malloc(sizeof(float) * lenet_param_count());
   float *s = calloc(fit_state_count(), sizeof(float));
