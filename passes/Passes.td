@@ -151,14 +151,29 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
       A share half of L1, an mc x kc block of A takes half of L2; a static
       dimension that fits one cache tile is not tiled.
 
-    A `linalg.matmul` that reads its right operand transposed (as `nn.dense`
-    lowers) first gets that operand transposed once into K x N, so its
-    register tiles are row-major loads rather than in-register transposes.
+    A `linalg.matmul` whose N is a static multiple of nr gets B packed
+    (`linalg.pack`, lowered to a reshape and a vectorized transpose) into
+    N/nr panels of K x nr, each contiguous, when B is read transposed (as
+    `nn.dense` lowers; it would be copied anyway) or A has at least 16
+    register tiles of rows (or a dynamic count). It becomes a contraction
+    C[m, j, c] += A[m, k] * Bp[j, k, c] on C viewed as M x N/nr x nr, tiled:
+    K by kc (an mr x kc panel of A in half of L1), N by nc (a kc x nc block
+    of B in half of L2), then registers: M by mr outer, one panel, K by kr
+    innermost. The rows left over from mr-row tiles go one row at a time,
+    vectorized too. With `threads` > 1 the rows are first split into that
+    many chunks of whole register tiles by an `scf.forall`.
+
+    Other matmuls reading B transposed get it transposed once into K x N, so
+    their register tiles are row-major loads rather than in-register
+    transposes; their K loop runs outside M and N, with cache tiles for an
+    mr x kc and kc x nr panel sharing half of L1 and an mc x kc block of A
+    half of L2.
+
     The register loops are peeled so the main tiles are statically shaped;
     those are vectorized (`vector.contract`, accumulators hoisted out of the
-    K loop) and lowered to outer products and FMAs. Peeled remainders stay
-    scalar linalg ops. The vector width comes from the host's features
-    (AVX-512: 512 bits) and the cache sizes from
+    K loop) and lowered to outer products and FMAs. Peeled remainders of
+    unpacked matmuls stay scalar linalg ops. The vector width comes from
+    the host's features (AVX-512: 512 bits) and the cache sizes from
     /sys/devices/system/cpu/cpu0/cache, unless the options set them.
 
     ```mlir
@@ -174,6 +189,9 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
            "L1 data cache in KiB (0: from sysfs, else 32)">,
     Option<"l2Kib", "l2-kib", "unsigned", /*default=*/"0",
            "L2 cache in KiB (0: from sysfs, else 512)">,
+    Option<"threads", "threads", "unsigned", /*default=*/"1",
+           "Threads: above 1, the rows of each packed contraction are split "
+           "into that many chunks by an scf.forall">,
   ];
   let dependentDialects = [
     "mlir::affine::AffineDialect",

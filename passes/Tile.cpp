@@ -20,6 +20,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/SubsetInsertionOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
@@ -114,7 +115,7 @@ static int64_t roundDown(int64_t value, int64_t step) {
 /// takes half of L2. A dimension that fits in one cache tile is not tiled
 /// for the caches.
 static ContractionTiles chooseTiles(const HostModel &host, int64_t m, int64_t n,
-                                    int64_t k) {
+                                    int64_t k, bool packed = false) {
   int64_t lanes = std::max<int64_t>(host.vectorBits / 32, 4);
   int64_t registers = host.vectorBits >= 512 ? 32 : 16;
   ContractionTiles t;
@@ -128,6 +129,16 @@ static ContractionTiles chooseTiles(const HostModel &host, int64_t m, int64_t n,
   t.kc = roundDown(host.l1Bytes / 2 / 4 / (t.mr + t.nr), t.kr);
   t.mc = roundDown(host.l2Bytes / 2 / 4 / t.kc, t.mr);
   t.nc = roundDown(4096, t.nr);
+  if (packed) {
+    // B packed: the register tiles run M outer, N inner, so an mr x kc
+    // panel of A stays in half of L1 while contiguous kr x nr tiles of B
+    // stream from a kc x nc block of B in half of L2. A long kc means
+    // fewer passes over C (each pass loads and stores every tile of C).
+    t.kc = roundDown(host.l1Bytes / 2 / 4 / t.mr, t.kr);
+    int64_t kBlock = ShapedType::isDynamic(k) ? t.kc : std::min(k, t.kc);
+    t.nc = roundDown(host.l2Bytes / 2 / 4 / kBlock, t.nr);
+    t.mc = 0;
+  }
   auto fits = [](int64_t size, int64_t tile) {
     return !ShapedType::isDynamic(size) && size <= tile;
   };
@@ -262,6 +273,232 @@ static linalg::LinalgOp packTransposedRhs(RewriterBase &rewriter,
   return cast<linalg::LinalgOp>(plain.getOperation());
 }
 
+/// The discardable attribute that marks the ops of a packed matmul, so the
+/// later phases of the pass find them: the packed contraction itself and
+/// the transposes that pack B.
+static constexpr llvm::StringLiteral kPackedAttr = "deepc.packed";
+
+/// Whether `op` is a `linalg.matmul` whose right operand is read plain
+/// (K x N) or transposed (N x K); nullopt for any other indexing maps.
+static std::optional<bool> matmulRhsTransposed(linalg::LinalgOp op) {
+  if (!isa<linalg::MatmulOp>(op.getOperation()))
+    return std::nullopt;
+  MLIRContext *context = op.getContext();
+  AffineExpr m, n, k;
+  bindDims(context, m, n, k);
+  auto maps = [&](AffineExpr r0, AffineExpr r1) {
+    return SmallVector<AffineMap>{AffineMap::get(3, 0, {m, k}, context),
+                                  AffineMap::get(3, 0, {r0, r1}, context),
+                                  AffineMap::get(3, 0, {m, n}, context)};
+  };
+  SmallVector<AffineMap> actual = op.getIndexingMapsArray();
+  if (actual == maps(k, n))
+    return false;
+  if (actual == maps(n, k))
+    return true;
+  return std::nullopt;
+}
+
+/// Whether the matmul `op` (M x N x K = `ranges`) gets its B packed into
+/// panels of `nr` columns: N must be a static multiple of nr, and B must be
+/// reused by enough rows of A to pay for the copy (a transposed B is copied
+/// anyway).
+static bool shouldPack(linalg::LinalgOp op, ArrayRef<int64_t> ranges,
+                       const ContractionTiles &t) {
+  std::optional<bool> transposed = matmulRhsTransposed(op);
+  if (!transposed)
+    return false;
+  int64_t m = ranges[0], n = ranges[1];
+  if (ShapedType::isDynamic(n) || n % t.nr != 0)
+    return false;
+  return *transposed || ShapedType::isDynamic(m) || m >= 16 * t.mr;
+}
+
+/// Tiles the transpose that packs B so each tile is one vector transpose
+/// (B read transposed: 16 x 16 blocks) or one row copy (B read plain).
+static LogicalResult tilePackTranspose(RewriterBase &rewriter,
+                                       linalg::TransposeOp transpose,
+                                       bool rhsTransposed, int64_t lanes) {
+  transpose->setAttr(kPackedAttr, rewriter.getUnitAttr());
+  SmallVector<int64_t> sizes = rhsTransposed
+                                   ? SmallVector<int64_t>{1, lanes, lanes}
+                                   : SmallVector<int64_t>{1, 1, 0};
+  rewriter.setInsertionPoint(transpose);
+  FailureOr<scf::SCFTilingResult> tiled = tile(rewriter, transpose, sizes);
+  if (failed(tiled))
+    return failure();
+  for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
+    peel(rewriter, loop);
+  // A row copy is static already: vectorize it before the canonicalizer
+  // turns it into slices (which would bufferize to one copy call per row).
+  auto rowCopy = dyn_cast<linalg::LinalgOp>(tiled->tiledOps.front());
+  if (!rhsTransposed && rowCopy && !rowCopy.hasDynamicShape()) {
+    rewriter.setInsertionPoint(rowCopy);
+    FailureOr<linalg::VectorizationResult> vectorized =
+        linalg::vectorize(rewriter, rowCopy);
+    if (succeeded(vectorized))
+      rewriter.replaceOp(rowCopy, vectorized->replacements);
+  }
+  return success();
+}
+
+/// Rewrites the matmul `op` (B read plain or transposed) as a contraction
+/// on B packed into panels of `nr` columns, each panel K x nr contiguous
+/// (a linalg.pack, lowered here to a reshape and a transpose):
+///
+///   C[m, j, c] += A[m, k] * Bp[j, k, c]   with C viewed as M x N/nr x nr
+///
+/// so a register tile of B is nr contiguous floats per k, and a cache
+/// panel of B is one contiguous block. Returns the new contraction.
+static FailureOr<linalg::GenericOp> packMatmul(RewriterBase &rewriter,
+                                               linalg::LinalgOp op, int64_t nr,
+                                               int64_t lanes) {
+  bool transposed = *matmulRhsTransposed(op);
+  Location loc = op.getLoc();
+  MLIRContext *context = op.getContext();
+  rewriter.setInsertionPoint(op);
+  Value a = op.getDpsInputOperand(0)->get();
+  Value b = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  auto bType = cast<RankedTensorType>(b.getType());
+  auto cType = cast<RankedTensorType>(c.getType());
+  int64_t n = cType.getDimSize(1);
+  unsigned kDim = transposed ? 1 : 0;
+  OpFoldResult kSize = tensor::getMixedSize(rewriter, loc, b, kDim);
+
+  // Bp = pack(B): N x K tiled along N, or K x N tiled along N with the
+  // outer dims swapped; both give N/nr x K x nr.
+  SmallVector<OpFoldResult> packedSizes = {rewriter.getIndexAttr(n / nr), kSize,
+                                           rewriter.getIndexAttr(nr)};
+  Value dest = tensor::EmptyOp::create(rewriter, loc, packedSizes,
+                                       bType.getElementType());
+  SmallVector<int64_t> innerPos = {transposed ? 0 : 1};
+  SmallVector<int64_t> outerPerm;
+  if (!transposed)
+    outerPerm = {1, 0};
+  auto pack = linalg::PackOp::create(rewriter, loc, b, dest, innerPos,
+                                     {rewriter.getIndexAttr(nr)},
+                                     /*paddingValue=*/std::nullopt, outerPerm);
+  FailureOr<linalg::LowerPackResult> lowered =
+      linalg::lowerPack(rewriter, pack);
+  if (failed(lowered) || !lowered->transposeOp)
+    return op.emitOpError("cannot pack its right operand");
+  linalg::TransposeOp packing = lowered->transposeOp;
+  Value packed = packing.getResult()[0];
+
+  // C viewed as M x N/nr x nr.
+  rewriter.setInsertionPoint(op);
+  auto c3Type = RankedTensorType::get({cType.getDimSize(0), n / nr, nr},
+                                      cType.getElementType());
+  SmallVector<ReassociationIndices> reassociation = {{0}, {1, 2}};
+  SmallVector<OpFoldResult> c3Sizes = {
+      tensor::getMixedSize(rewriter, loc, c, 0), rewriter.getIndexAttr(n / nr),
+      rewriter.getIndexAttr(nr)};
+  Value c3;
+  auto fill = c.getDefiningOp<linalg::FillOp>();
+  if (fill && fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()) {
+    // The usual C, zeros: filled in its new shape (no reshape to bufferize).
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, c3Sizes, cType.getElementType());
+    c3 = linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
+             .getResult(0);
+  } else {
+    c3 = tensor::ExpandShapeOp::create(rewriter, loc, c3Type, c, reassociation,
+                                       c3Sizes);
+  }
+  AffineExpr m, j, k, l;
+  bindDims(context, m, j, k, l);
+  SmallVector<AffineMap> maps = {AffineMap::get(4, 0, {m, k}, context),
+                                 AffineMap::get(4, 0, {j, k, l}, context),
+                                 AffineMap::get(4, 0, {m, j, l}, context)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction, utils::IteratorType::parallel};
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, c3Type, ValueRange{a, packed}, ValueRange{c3}, maps,
+      iterators, [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, args[2], product);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  generic->setAttr(kPackedAttr, rewriter.getUnitAttr());
+  Value result = tensor::CollapseShapeOp::create(
+      rewriter, loc, cType, generic.getResult(0), reassociation);
+  rewriter.replaceOp(op, result);
+  if (failed(tilePackTranspose(rewriter, packing, transposed, lanes)))
+    return generic.emitOpError("cannot tile the packing of its operand B");
+  return generic;
+}
+
+/// The packed contraction `op` (loops m, j, k, l) tiled for the caches (K
+/// by kc outermost, then M by mc) and the registers (j by one panel, then
+/// M by mr, then K by kr innermost, the whole panel width nr at once), with
+/// the register loops peeled.
+static LogicalResult tilePacked(RewriterBase &rewriter, linalg::GenericOp op,
+                                const ContractionTiles &t) {
+  // The mark carries mr, so the remainder rows can be told from full tiles.
+  op->setAttr(kPackedAttr, rewriter.getI64IntegerAttr(t.mr));
+  rewriter.setInsertionPoint(op);
+  Operation *current = op;
+  if (t.mc || t.nc || t.kc) {
+    scf::SCFTilingOptions options;
+    options.setTileSizes(getAsIndexOpFoldResult(
+        op.getContext(), ArrayRef<int64_t>{t.mc, t.nc / t.nr, t.kc, 0}));
+    options.setInterchange({2, 1, 0, 3});
+    FailureOr<scf::SCFTilingResult> outer =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(current), options);
+    if (failed(outer))
+      return op.emitOpError("cannot be tiled for the caches");
+    rewriter.replaceOp(current, outer->replacements);
+    current = outer->tiledOps.front();
+  }
+  rewriter.setInsertionPoint(current);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(
+      op.getContext(), ArrayRef<int64_t>{t.mr, 1, t.kr, 0}));
+  FailureOr<scf::SCFTilingResult> inner =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(current), options);
+  if (failed(inner))
+    return op.emitOpError("cannot be tiled for the registers");
+  rewriter.replaceOp(current, inner->replacements);
+  for (LoopLikeOpInterface loop : llvm::reverse(inner->loops))
+    peel(rewriter, loop);
+  return success();
+}
+
+/// Splits the rows of the packed contraction `op` into `threads` chunks of
+/// whole mr-row tiles, one per iteration of an scf.forall (run in parallel
+/// once lowered to OpenMP); returns the contraction of one chunk.
+static FailureOr<linalg::GenericOp> distributeRows(RewriterBase &rewriter,
+                                                   linalg::GenericOp op,
+                                                   int64_t threads,
+                                                   int64_t mr) {
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  OpFoldResult rows =
+      tensor::getMixedSize(rewriter, loc, op.getDpsInputOperand(0)->get(), 0);
+  AffineExpr s0;
+  bindSymbols(op.getContext(), s0);
+  // ceil(ceil(M / threads) / mr) * mr, and at least mr.
+  OpFoldResult chunk = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, s0.ceilDiv(threads).ceilDiv(mr) * mr, {rows});
+  if (auto value = dyn_cast<Value>(chunk))
+    chunk = arith::MaxSIOp::create(
+                rewriter, loc, value,
+                arith::ConstantIndexOp::create(rewriter, loc, mr))
+                .getResult();
+  scf::SCFTilingOptions options;
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  options.setTileSizes({chunk, rewriter.getIndexAttr(0),
+                        rewriter.getIndexAttr(0), rewriter.getIndexAttr(0)});
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return op.emitOpError("cannot be split across threads");
+  rewriter.replaceOp(op, tiled->replacements);
+  return cast<linalg::GenericOp>(tiled->tiledOps.front());
+}
+
 /// Cache tiles, then register tiles with their loops peeled.
 LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
                                         linalg::LinalgOp op,
@@ -269,6 +506,28 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
   FailureOr<linalg::ContractionDimensions> dims = matmulDims(op);
   if (failed(dims))
     return success();
+  if (dims->batch.empty()) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    ContractionTiles t = chooseTiles(model, ranges[dims->m[0]],
+                                     ranges[dims->n[0]], ranges[dims->k[0]],
+                                     /*packed=*/true);
+    if (shouldPack(op, ranges, t)) {
+      FailureOr<linalg::GenericOp> packed = packMatmul(
+          rewriter, op, t.nr, std::max<int64_t>(model.vectorBits / 32, 4));
+      if (failed(packed))
+        return failure();
+      // Enough rows for every thread to get two register tiles at least.
+      int64_t m = ranges[dims->m[0]];
+      if (threads > 1 &&
+          (ShapedType::isDynamic(m) || m >= 2 * int64_t(threads) * t.mr)) {
+        (*packed)->setAttr(kPackedAttr, rewriter.getI64IntegerAttr(t.mr));
+        packed = distributeRows(rewriter, *packed, threads, t.mr);
+        if (failed(packed))
+          return failure();
+      }
+      return tilePacked(rewriter, *packed, t);
+    }
+  }
   op = packTransposedRhs(rewriter, op);
   dims = matmulDims(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -340,16 +599,42 @@ void TilePass::runOnOperation() {
     addCanonicalizations(patterns);
     linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
     scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+    // expand_shape(tensor.empty) -> tensor.empty, for the packed C.
+    tensor::populateFoldTensorEmptyPatterns(patterns);
     if (failed(applyPatternsGreedily(root, std::move(patterns))))
       return signalPassFailure();
   }
 
-  // Vectorize the statically shaped tiles; remainders stay scalar.
+  // The rows left over from the mr-row register tiles of a packed
+  // contraction (a dynamic count) go one row at a time, so they are
+  // vectorized too.
+  {
+    SmallVector<linalg::GenericOp> remainders;
+    root->walk([&](linalg::GenericOp op) {
+      auto mr = op->getAttrOfType<IntegerAttr>(kPackedAttr);
+      if (mr && op.getNumLoops() == 4) {
+        SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+        if (ranges[0] != 1 && ranges[0] != mr.getInt() &&
+            !ShapedType::isDynamic(ranges[2]) &&
+            !ShapedType::isDynamic(ranges[3]) && ranges[1] == 1)
+          remainders.push_back(op);
+      }
+    });
+    for (linalg::GenericOp op : remainders) {
+      rewriter.setInsertionPoint(op);
+      if (failed(tile(rewriter, op, {1, 0, 0, 0})))
+        return signalPassFailure();
+    }
+  }
+
+  // Vectorize the statically shaped tiles and the tiles of the transposes
+  // that pack B; remainders stay scalar.
   SmallVector<linalg::LinalgOp> tiles;
   root->walk([&](linalg::LinalgOp op) {
-    if (succeeded(matmulDims(op)) && !op.hasDynamicShape() &&
-        op.getStaticLoopRanges().size() <= 4 &&
-        llvm::product_of(op.getStaticLoopRanges()) <= kMaxVectorTile)
+    if (op.hasDynamicShape() || op.getStaticLoopRanges().size() > 4 ||
+        llvm::product_of(op.getStaticLoopRanges()) > kMaxVectorTile)
+      return;
+    if (succeeded(matmulDims(op)) || op->hasAttr(kPackedAttr))
       tiles.push_back(op);
   });
   for (linalg::LinalgOp op : tiles) {

@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 
 namespace cl = llvm::cl;
 
@@ -111,29 +112,43 @@ static void fillInputs(const FunctionSpec &spec, int64_t batch,
 
 struct Timing {
   double median = 0, p10 = 0, p90 = 0;
+  /// Median CPU seconds of the process per call: on a shared machine the
+  /// wall time includes the time other processes ran; this does not.
+  double cpuMedian = 0;
   int64_t calls = 0;
 };
+
+/// CPU seconds this process has run (all its threads).
+static double processCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
 
 /// Calls `fn` once to warm up, then until `minTime` has passed and at least
 /// five times; the quantiles of the per-call times.
 template <typename Fn> static llvm::Expected<Timing> timeCalls(Fn &&fn) {
   if (llvm::Error e = fn())
     return std::move(e);
-  std::vector<double> times;
+  std::vector<double> times, cpuTimes;
   auto start = Clock::now();
   while (times.size() < 5 || secondsSince(start) < minTime) {
     auto t0 = Clock::now();
+    double cpu0 = processCpuSeconds();
     if (llvm::Error e = fn())
       return std::move(e);
     times.push_back(secondsSince(t0));
+    cpuTimes.push_back(processCpuSeconds() - cpu0);
   }
   std::sort(times.begin(), times.end());
+  std::sort(cpuTimes.begin(), cpuTimes.end());
   Timing t;
   t.calls = int64_t(times.size());
   auto at = [&](double q) {
     return times[size_t(q * double(times.size() - 1))];
   };
   t.median = at(0.5), t.p10 = at(0.1), t.p90 = at(0.9);
+  t.cpuMedian = cpuTimes[cpuTimes.size() / 2];
   return t;
 }
 
@@ -144,16 +159,17 @@ static void report(llvm::StringRef kind, llvm::StringRef name, int64_t batch,
     auto g = [](double v) { return llvm::format("%.6g", v); };
     llvm::outs() << llvm::formatv(
         "{{\"kind\":\"{0}\",\"name\":\"{1}\",\"batch\":{2},\"median_ms\":{3}"
-        ",\"p10_ms\":{4},\"p90_ms\":{5},\"calls\":{6},\"samples_per_s\":{7}}\n",
+        ",\"p10_ms\":{4},\"p90_ms\":{5},\"calls\":{6},\"samples_per_s\":{7}"
+        ",\"cpu_median_ms\":{8}}\n",
         kind, name, batch, g(t.median * 1e3), g(t.p10 * 1e3), g(t.p90 * 1e3),
-        t.calls, g(perSample));
+        t.calls, g(perSample), g(t.cpuMedian * 1e3));
     return;
   }
   llvm::outs() << llvm::formatv(
       "  {0,-8} batch {1,5}  median {2,10:f4} ms  (p10 {3:f4}, p90 {4:f4}; "
-      "{5} calls)  {6:f0} samples/s\n",
-      kind, batch, t.median * 1e3, t.p10 * 1e3, t.p90 * 1e3, t.calls,
-      perSample);
+      "{5} calls)  {6:f0} samples/s  cpu {7:f4} ms\n",
+      kind, batch, t.median * 1e3, t.p10 * 1e3, t.p90 * 1e3, t.calls, perSample,
+      t.cpuMedian * 1e3);
 }
 
 static void reportCompile(llvm::StringRef kind, llvm::StringRef name,
@@ -190,7 +206,14 @@ static llvm::Error timeAtSizes(llvm::StringRef kind, llvm::StringRef name,
   return llvm::Error::success();
 }
 
+static cl::opt<unsigned> threadsFlag("threads", cl::desc(DEEPC_THREADS_DESC),
+                                     cl::init(1), cl::sub(benchCommand),
+                                     cl::cat(deepcCategory));
+
 int runBench() {
+  threads = threadsFlag;
+  if (checkThreads())
+    return 1;
   std::vector<int64_t> sizes;
   llvm::SmallVector<llvm::StringRef, 4> parts;
   llvm::StringRef(batchSizes).split(parts, ',', -1, false);
