@@ -5,6 +5,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -15,6 +16,8 @@ namespace deepc {
 void registerLLVMTranslations(mlir::MLIRContext &context) {
   mlir::registerBuiltinDialectTranslation(context);
   mlir::registerLLVMDialectTranslation(context);
+  // Code compiled with --threads > 1 holds OpenMP ops (codegen/Pipeline.cpp).
+  mlir::registerOpenMPDialectTranslation(context);
 }
 
 void dropNNArgAttributes(mlir::ModuleOp module) {

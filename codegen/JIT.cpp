@@ -152,6 +152,19 @@ static std::string gigabytes(uint64_t bytes) {
   return llvm::formatv("{0:F1} GB", double(bytes) / 1e9).str();
 }
 
+/// Whether `module` holds OpenMP ops (compiled with --threads > 1).
+static bool usesOpenMP(mlir::ModuleOp module) {
+  bool found = false;
+  module.walk([&](mlir::Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "omp") {
+      found = true;
+      return mlir::WalkResult::interrupt();
+    }
+    return mlir::WalkResult::advance();
+  });
+  return found;
+}
+
 llvm::Expected<std::unique_ptr<JITModule>>
 JITModule::create(mlir::ModuleOp llvmDialectModule,
                   llvm::SectionMemoryManager::MemoryMapper *mapper) {
@@ -163,6 +176,18 @@ JITModule::create(mlir::ModuleOp llvmDialectModule,
   auto optimize = makeOptimizer(tm->get());
   mlir::ExecutionEngineOptions options;
   options.transformer = optimize;
+  // Code compiled for several threads calls the OpenMP runtime.
+  llvm::SmallVector<llvm::StringRef, 1> libraries;
+  if (usesOpenMP(llvmDialectModule)) {
+#ifdef DEEPC_LIBOMP_PATH
+    libraries.push_back(DEEPC_LIBOMP_PATH);
+#else
+    return llvm::createStringError(
+        "this code runs on several threads (--threads), but deepc was built "
+        "without the OpenMP runtime (libomp-22-dev)");
+#endif
+  }
+  options.sharedLibPaths = libraries;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   options.sectionMemoryMapper = mapper;
   auto engine =

@@ -29,6 +29,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -107,8 +108,10 @@ static void addFusedStage(OpPassManager &pm) {
 
 /// Contractions tiled for the caches and registers, their full tiles
 /// vectorized; elementwise chains fused (passes/Tile.cpp).
-static void addTiledStage(OpPassManager &pm) {
-  pm.addPass(createTilePass());
+static void addTiledStage(OpPassManager &pm, unsigned threads) {
+  TilePassOptions options;
+  options.threads = threads;
+  pm.addPass(createTilePass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -130,8 +133,19 @@ static void addBufferizedStage(OpPassManager &pm) {
 }
 
 /// Loops and buffers -> the LLVM dialect.
-static void addLLVMStage(OpPassManager &pm) {
+static void addLLVMStage(OpPassManager &pm, unsigned threads) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (threads > 1) {
+    // scf.forall -> scf.parallel -> an OpenMP parallel loop of `threads`.
+    pm.addPass(createForallToParallelLoopPass());
+    ConvertSCFToOpenMPPassOptions omp;
+    omp.numThreads = threads;
+    pm.addPass(createConvertSCFToOpenMPPass(omp));
+    // Inlines the memref.alloca_scope each loop body gets (it holds no
+    // allocas here), which would otherwise get several blocks from
+    // scf-to-cf.
+    pm.addPass(createCanonicalizerPass());
+  }
   VectorTransferToSCFOptions vectorToSCF;
   vectorToSCF.enableFullUnroll();
   pm.addPass(createConvertVectorToSCFPass(vectorToSCF));
@@ -148,11 +162,14 @@ static void addLLVMStage(OpPassManager &pm) {
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
+  if (threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildDeepcPipeline(OpPassManager &pm, Stage last, bool checkNumerics) {
+void buildDeepcPipeline(OpPassManager &pm, Stage last, bool checkNumerics,
+                        unsigned threads) {
   if (last < Stage::Grad)
     return;
   addGradStage(pm);
@@ -166,13 +183,13 @@ void buildDeepcPipeline(OpPassManager &pm, Stage last, bool checkNumerics) {
   addFusedStage(pm);
   if (last < Stage::Tiled)
     return;
-  addTiledStage(pm);
+  addTiledStage(pm, threads);
   if (last < Stage::Bufferized)
     return;
   addBufferizedStage(pm);
   if (last < Stage::LLVM)
     return;
-  addLLVMStage(pm);
+  addLLVMStage(pm, threads);
 }
 
 void registerDeepcPipelines() {

@@ -34,8 +34,11 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 /// Appends the passes from `nn` up to and including stage `last`. With
 /// `checkNumerics`, deepc-check-numerics runs right after autodiff, so the
 /// compiled code reports the first op to produce a NaN or Inf (codegen/JIT.h).
+/// With `threads` > 1, the tiled stage splits the rows of large
+/// contractions across that many threads (scf.forall), which the LLVM stage
+/// lowers to OpenMP: the code then calls libomp (codegen/JIT.cpp loads it).
 void buildDeepcPipeline(mlir::OpPassManager &pm, Stage last,
-                        bool checkNumerics = false);
+                        bool checkNumerics = false, unsigned threads = 1);
 
 /// Registers `deepc-pipeline` (to the LLVM dialect) and one pipeline per
 /// stage (`deepc-to-grad`, `deepc-to-linalg`, `deepc-to-tiled`,

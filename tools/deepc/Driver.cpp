@@ -12,10 +12,15 @@ namespace deepc::driver {
 llvm::cl::OptionCategory deepcCategory("deepc options");
 
 bool checkNumerics = false;
+unsigned threads = 1;
 
 int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "deepc") << message << "\n";
   return 1;
+}
+
+int checkThreads() {
+  return threads == 0 ? fail("--threads must be at least 1") : 0;
 }
 
 int fail(llvm::Error error) {

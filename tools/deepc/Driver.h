@@ -25,6 +25,15 @@ extern bool checkNumerics;
   "Stop at the first NaN or Inf any op produces and name its .nn source "      \
   "line (slower)"
 
+/// Set from `--threads` by train, eval, predict and bench: compiled code
+/// splits large matmuls across this many threads (OpenMP), 1 by default.
+extern unsigned threads;
+#define DEEPC_THREADS_DESC                                                     \
+  "Threads for the compiled code's large matmuls (OpenMP; default 1)"
+
+/// Checks `threads` (set from --threads): 0 is an error.
+int checkThreads();
+
 /// Prints `deepc: error: <message>` and returns exit status 1.
 int fail(const llvm::Twine &message);
 /// Same, for an llvm::Error (consumed).

@@ -52,8 +52,15 @@ static cl::opt<bool> checkNumericsFlag("check-numerics",
                                        cl::sub(evalCommand),
                                        cl::cat(deepcCategory));
 
+static cl::opt<unsigned> threadsFlag("threads", cl::desc(DEEPC_THREADS_DESC),
+                                     cl::init(1), cl::sub(evalCommand),
+                                     cl::cat(deepcCategory));
+
 int runEval() {
   checkNumerics = checkNumericsFlag;
+  threads = threadsFlag;
+  if (checkThreads())
+    return 1;
   if (batch <= 0)
     return fail("--batch must be positive");
   std::unique_ptr<Source> source = loadAndCheck(input);

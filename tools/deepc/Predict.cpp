@@ -88,8 +88,15 @@ static cl::opt<bool> checkNumericsFlag("check-numerics",
                                        cl::sub(predictCommand),
                                        cl::cat(deepcCategory));
 
+static cl::opt<unsigned> threadsFlag("threads", cl::desc(DEEPC_THREADS_DESC),
+                                     cl::init(1), cl::sub(predictCommand),
+                                     cl::cat(deepcCategory));
+
 int runPredict() {
   checkNumerics = checkNumericsFlag;
+  threads = threadsFlag;
+  if (checkThreads())
+    return 1;
   if (batch <= 0)
     return fail("--batch must be positive");
   std::unique_ptr<Source> source = loadAndCheck(input);

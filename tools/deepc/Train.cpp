@@ -106,11 +106,9 @@ static cl::opt<std::string> plotPath("plot",
                                      cl::value_desc("file"),
                                      cl::sub(trainCommand),
                                      cl::cat(deepcCategory));
-static cl::opt<unsigned> threads("threads",
-                                 cl::desc("Threads (compiled code is "
-                                          "single-threaded for now)"),
-                                 cl::init(1), cl::sub(trainCommand),
-                                 cl::cat(deepcCategory));
+static cl::opt<unsigned> threadsFlag("threads", cl::desc(DEEPC_THREADS_DESC),
+                                     cl::init(1), cl::sub(trainCommand),
+                                     cl::cat(deepcCategory));
 
 namespace {
 /// The arguments of the compiled step and where its results go back.
@@ -240,6 +238,9 @@ int runTrain() {
                     .str());
   if (logEvery <= 0)
     return fail("--log-every must be positive");
+  threads = threadsFlag;
+  if (checkThreads())
+    return 1;
   std::unique_ptr<Source> source = loadAndCheck(input);
   if (!source)
     return 1;

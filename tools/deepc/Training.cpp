@@ -165,7 +165,7 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
 
   addCInterfaces(*module);
   mlir::PassManager lower(context.get());
-  buildDeepcPipeline(lower, Stage::LLVM, checkNumerics);
+  buildDeepcPipeline(lower, Stage::LLVM, checkNumerics, threads);
   if (mlir::failed(lower.run(*module)))
     return nullptr;
   auto jit = JITModule::create(*module);

@@ -1,0 +1,40 @@
+// RUN: deepc-opt %s --deepc-tile="vector-bits=512 l1-kib=32 l2-kib=1024 threads=2" --canonicalize --cse -split-input-file | FileCheck %s
+// RUN: deepc-opt %s --deepc-tile="vector-bits=512 l1-kib=32 l2-kib=1024 threads=1" --canonicalize --cse | FileCheck %s --check-prefix=ONE
+
+// With two threads, the rows of a packed contraction are split into two
+// chunks of whole 8-row tiles, ceil(ceil(M / 2) / 8) * 8 rows each (at
+// least 8), one per scf.forall iteration; each chunk is tiled as on one
+// thread. The packing of B stays outside, done once.
+func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: tensor<?x64xf32>) -> tensor<?x64xf32> {
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<?x256xf32>, tensor<64x256xf32>) outs(%c : tensor<?x64xf32>) -> tensor<?x64xf32>
+  return %r : tensor<?x64xf32>
+}
+
+// CHECK-DAG:   #[[CHUNK:.*]] = affine_map<()[s0] -> (((s0 ceildiv 2) ceildiv 8) * 8)>
+// CHECK-LABEL: func.func @dense_dynamic_m
+// CHECK:         vector.transfer_write {{.*}} : vector<1x16x16xf32>, tensor<2x256x32xf32>
+// CHECK:         %[[M:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x256xf32>
+// CHECK:         %[[C:.*]] = affine.apply #[[CHUNK]]()[%[[M]]]
+// CHECK:         %[[STEP:.*]] = arith.maxsi %[[C]], %c8 : index
+// CHECK:         scf.forall (%{{.*}}) = (0) to (%[[M]]) step (%[[STEP]])
+// CHECK:           scf.for {{.*}} step %c8
+// CHECK:             scf.for {{.*}} -> (vector<8x1x32xf32>)
+// CHECK:               vector.fma
+// CHECK:           scf.forall.in_parallel
+// CHECK:             tensor.parallel_insert_slice
+
+// ONE-LABEL: func.func @dense_dynamic_m
+// ONE-NOT:     scf.forall
+
+// -----
+
+// A static M too small for two register tiles per thread stays on one.
+func.func @few_rows(%x: tensor<24x256xf32>, %w: tensor<64x256xf32>, %c: tensor<24x64xf32>) -> tensor<24x64xf32> {
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<24x256xf32>, tensor<64x256xf32>) outs(%c : tensor<24x64xf32>) -> tensor<24x64xf32>
+  return %r : tensor<24x64xf32>
+}
+
+// CHECK-LABEL: func.func @few_rows
+// CHECK-NOT:     scf.forall
