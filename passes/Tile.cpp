@@ -605,24 +605,27 @@ void TilePass::runOnOperation() {
       return signalPassFailure();
   }
 
-  // The rows left over from the mr-row register tiles of a packed
-  // contraction (a dynamic count) go one row at a time, so they are
-  // vectorized too.
+  // The remainders of a packed contraction's register tiles: rows left
+  // over from mr-row tiles, and a dynamic K left over from kr steps, go one
+  // row and one k at a time, so they are vectorized too.
   {
-    SmallVector<linalg::GenericOp> remainders;
+    SmallVector<std::pair<linalg::GenericOp, SmallVector<int64_t>>> remainders;
     root->walk([&](linalg::GenericOp op) {
       auto mr = op->getAttrOfType<IntegerAttr>(kPackedAttr);
-      if (mr && op.getNumLoops() == 4) {
-        SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-        if (ranges[0] != 1 && ranges[0] != mr.getInt() &&
-            !ShapedType::isDynamic(ranges[2]) &&
-            !ShapedType::isDynamic(ranges[3]) && ranges[1] == 1)
-          remainders.push_back(op);
-      }
+      if (!mr || op.getNumLoops() != 4)
+        return;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      if (ranges[1] != 1 || ShapedType::isDynamic(ranges[3]))
+        return;
+      SmallVector<int64_t> sizes = {
+          ranges[0] == 1 || ranges[0] == mr.getInt() ? 0 : 1, 0,
+          ShapedType::isDynamic(ranges[2]) ? 1 : 0, 0};
+      if (sizes[0] || sizes[2])
+        remainders.push_back({op, sizes});
     });
-    for (linalg::GenericOp op : remainders) {
+    for (auto &[op, sizes] : remainders) {
       rewriter.setInsertionPoint(op);
-      if (failed(tile(rewriter, op, {1, 0, 0, 0})))
+      if (failed(tile(rewriter, op, sizes)))
         return signalPassFailure();
     }
   }

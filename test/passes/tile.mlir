@@ -126,3 +126,23 @@ func.func @chain(%a: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<64xf32> {
 // CHECK:           arith.addf
 // CHECK:           arith.mulf
 // CHECK-NOT:     linalg.generic
+
+// -----
+
+// A dynamic K (as the matmuls of convolution gradients have, K = N * 100):
+// the K steps left over from kr = 16 go one k at a time, vectorized, with
+// the accumulators still in registers.
+func.func @dynamic_k(%x: tensor<64x?xf32>, %w: tensor<32x?xf32>, %c: tensor<64x32xf32>) -> tensor<64x32xf32> {
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<64x?xf32>, tensor<32x?xf32>) outs(%c : tensor<64x32xf32>) -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_k
+// CHECK:         scf.for {{.*}} step %c16 iter_args(%{{.*}} = %{{.*}}) -> (vector<8x1x32xf32>)
+// CHECK:           vector.transfer_read {{.*}} vector<8x16xf32>
+// CHECK:         scf.for {{.*}} step %c16 iter_args(%{{.*}} = %{{.*}}) -> (vector<8x1x32xf32>)
+// CHECK:           scf.for {{.*}} step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<8x1x32xf32>)
+// CHECK:             vector.transfer_read {{.*}} vector<8x1xf32>
+// CHECK:             vector.fma
+// CHECK-NOT:     linalg.generic
