@@ -231,6 +231,12 @@ struct TilePass : deepc::impl::TilePassBase<TilePass> {
 
   LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
                                 const HostModel &model);
+
+  /// A packed contraction with a dynamic M: split across the threads when
+  /// M >= minRows, else run on the calling thread (an OpenMP region costs
+  /// a fork and a join even when one thread has all the rows).
+  LogicalResult splitOnRows(RewriterBase &rewriter, linalg::GenericOp op,
+                            int64_t minRows, const ContractionTiles &t);
 };
 
 } // namespace
@@ -499,6 +505,36 @@ static FailureOr<linalg::GenericOp> distributeRows(RewriterBase &rewriter,
   return cast<linalg::GenericOp>(tiled->tiledOps.front());
 }
 
+LogicalResult TilePass::splitOnRows(RewriterBase &rewriter,
+                                    linalg::GenericOp op, int64_t minRows,
+                                    const ContractionTiles &t) {
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value rows = tensor::DimOp::create(rewriter, loc,
+                                     op.getDpsInputOperand(0)->get(), 0);
+  Value enough = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::sge, rows,
+      arith::ConstantIndexOp::create(rewriter, loc, minRows));
+  auto branch = scf::IfOp::create(rewriter, loc, op->getResultTypes(), enough,
+                                  /*addThenBlock=*/true,
+                                  /*addElseBlock=*/true);
+  op->setAttr(kPackedAttr, rewriter.getI64IntegerAttr(t.mr));
+  SmallVector<linalg::GenericOp> copies;
+  for (Region *region : {&branch.getThenRegion(), &branch.getElseRegion()}) {
+    Block *block = &region->front();
+    rewriter.setInsertionPointToStart(block);
+    auto copy = cast<linalg::GenericOp>(rewriter.clone(*op));
+    scf::YieldOp::create(rewriter, loc, copy->getResults());
+    copies.push_back(copy);
+  }
+  rewriter.replaceOp(op, branch->getResults());
+  FailureOr<linalg::GenericOp> parallel =
+      distributeRows(rewriter, copies[0], threads, t.mr);
+  if (failed(parallel) || failed(tilePacked(rewriter, *parallel, t)))
+    return failure();
+  return tilePacked(rewriter, copies[1], t);
+}
+
 /// Cache tiles, then register tiles with their loops peeled.
 LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
                                         linalg::LinalgOp op,
@@ -518,8 +554,10 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
         return failure();
       // Enough rows for every thread to get two register tiles at least.
       int64_t m = ranges[dims->m[0]];
-      if (threads > 1 &&
-          (ShapedType::isDynamic(m) || m >= 2 * int64_t(threads) * t.mr)) {
+      int64_t minRows = 2 * int64_t(threads) * t.mr;
+      if (threads > 1 && ShapedType::isDynamic(m))
+        return splitOnRows(rewriter, *packed, minRows, t);
+      if (threads > 1 && m >= minRows) {
         (*packed)->setAttr(kPackedAttr, rewriter.getI64IntegerAttr(t.mr));
         packed = distributeRows(rewriter, *packed, threads, t.mr);
         if (failed(packed))

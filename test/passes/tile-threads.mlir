@@ -4,7 +4,9 @@
 // With two threads, the rows of a packed contraction are split into two
 // chunks of whole 8-row tiles, ceil(ceil(M / 2) / 8) * 8 rows each (at
 // least 8), one per scf.forall iteration; each chunk is tiled as on one
-// thread. The packing of B stays outside, done once.
+// thread. The packing of B stays outside, done once. M is dynamic: with
+// fewer than 2 x 2 x 8 rows, the calling thread does it all (no OpenMP
+// region to fork and join).
 func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: tensor<?x64xf32>) -> tensor<?x64xf32> {
   %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
        ins(%x, %w : tensor<?x256xf32>, tensor<64x256xf32>) outs(%c : tensor<?x64xf32>) -> tensor<?x64xf32>
@@ -15,6 +17,8 @@ func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: te
 // CHECK-LABEL: func.func @dense_dynamic_m
 // CHECK:         vector.transfer_write {{.*}} : vector<1x16x16xf32>, tensor<2x256x32xf32>
 // CHECK:         %[[M:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x256xf32>
+// CHECK:         %[[ENOUGH:.*]] = arith.cmpi sge, %[[M]], %c32 : index
+// CHECK:         scf.if %[[ENOUGH]]
 // CHECK:         %[[C:.*]] = affine.apply #[[CHUNK]]()[%[[M]]]
 // CHECK:         %[[STEP:.*]] = arith.maxsi %[[C]], %c8 : index
 // CHECK:         scf.forall (%{{.*}}) = (0) to (%[[M]]) step (%[[STEP]])
@@ -23,6 +27,11 @@ func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: te
 // CHECK:               vector.fma
 // CHECK:           scf.forall.in_parallel
 // CHECK:             tensor.parallel_insert_slice
+// CHECK:         } else {
+// CHECK-NOT:       scf.forall
+// CHECK:           scf.for {{.*}} step %c8
+// CHECK:             scf.for {{.*}} -> (vector<8x1x32xf32>)
+// CHECK:         scf.yield
 
 // ONE-LABEL: func.func @dense_dynamic_m
 // ONE-NOT:     scf.forall
