@@ -11,29 +11,19 @@ PyTorch at its best here, as /work/shared/TOOLCHAIN.md says: one thread,
 OpenBLAS unpinned (Debian's default libblas.so.3 here is the reference
 BLAS; bench/bench.py unpacks Debian's libopenblas0-pthread into that
 folder and puts it first on LD_LIBRARY_PATH the same way)."""
-import gzip
-import os
 import sys
 import time
+from pathlib import Path
 
-for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-    os.environ.pop(k, None)
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["ATEN_CPU_CAPABILITY"] = "avx512"
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import fashion_torch  # noqa: E402  (sets up PyTorch before importing it)
 
-torch.set_num_threads(1)
-D = "/usr/share/datasets/fashion-mnist"
+torch = fashion_torch.torch
+nn = torch.nn
 
 
 def load(kind):
-    img = gzip.open(f"{D}/{kind}-images-idx3-ubyte.gz").read()[16:]
-    lab = gzip.open(f"{D}/{kind}-labels-idx1-ubyte.gz").read()[8:]
-    x = np.frombuffer(img, np.uint8).reshape(-1, 784) / 255.0
-    return (torch.from_numpy(x.astype(np.float32)),
-            torch.from_numpy(np.frombuffer(lab, np.uint8).astype(np.int64)))
+    return fashion_torch.load(kind, (-1, 784))
 
 
 epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
