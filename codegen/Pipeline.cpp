@@ -107,7 +107,7 @@ static void addFusedStage(OpPassManager &pm) {
 }
 
 /// Contractions tiled for the caches and registers, their full tiles
-/// vectorized; elementwise chains fused (passes/Tile.cpp).
+/// vectorized (passes/Tile.cpp).
 static void addTiledStage(OpPassManager &pm, unsigned threads) {
   TilePassOptions options;
   options.threads = threads;

@@ -136,10 +136,9 @@ def FusePass : Pass<"deepc-fuse", "mlir::ModuleOp"> {
 }
 
 def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
-  let summary = "Tile and vectorize contractions; fuse elementwise chains";
+  let summary = "Tile and vectorize contractions";
   let description = [{
-    The `tiled` stage, on tensors. Elementwise `linalg.generic` chains are
-    fused (a producer with one use only, so nothing is computed twice).
+    The `tiled` stage, on tensors, after the `fused` stage (deepc-fuse).
     Every f32 matmul-like linalg op (`linalg.matmul` with any indexing maps,
     so transposed operands too, `linalg.batch_matmul`, contraction generics)
     is tiled twice with `scf.for` loops:

@@ -6,7 +6,7 @@
 // of the host (TileModel). The register loops are peeled so the main tiles
 // have static shapes; those are vectorized and their vector.contract lowered
 // to outer products (FMAs), while the peeled remainders stay scalar linalg.
-// Elementwise chains are fused first, so each runs as one loop.
+// Elementwise chains were fused before, by deepc-fuse (passes/Fuse.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -607,19 +607,6 @@ void TilePass::runOnOperation() {
   Operation *root = getOperation();
   MLIRContext *context = &getContext();
   HostModel model = host();
-
-  // Elementwise chains into one generic (producers with one use only, so
-  // nothing is computed twice).
-  {
-    RewritePatternSet patterns(context);
-    linalg::populateElementwiseOpsFusionPatterns(
-        patterns, [](OpOperand *operand) {
-          Operation *producer = operand->get().getDefiningOp();
-          return producer && producer->hasOneUse();
-        });
-    if (failed(applyPatternsGreedily(root, std::move(patterns))))
-      return signalPassFailure();
-  }
 
   SmallVector<linalg::LinalgOp> contractions;
   root->walk([&](linalg::LinalgOp op) {

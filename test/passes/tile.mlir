@@ -103,32 +103,6 @@ func.func @dynamic_m(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>, %c: tensor<?x6
 
 // -----
 
-// An elementwise chain becomes one generic.
-func.func @chain(%a: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<64xf32> {
-  %e = tensor.empty() : tensor<64xf32>
-  %0 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
-       ins(%a, %b : tensor<64xf32>, tensor<64xf32>) outs(%e : tensor<64xf32>) {
-  ^bb0(%x: f32, %y: f32, %o: f32):
-    %s = arith.addf %x, %y : f32
-    linalg.yield %s : f32
-  } -> tensor<64xf32>
-  %1 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>], iterator_types = ["parallel"]}
-       ins(%0 : tensor<64xf32>) outs(%e : tensor<64xf32>) {
-  ^bb0(%x: f32, %o: f32):
-    %m = arith.mulf %x, %x : f32
-    linalg.yield %m : f32
-  } -> tensor<64xf32>
-  return %1 : tensor<64xf32>
-}
-
-// CHECK-LABEL: func.func @chain
-// CHECK:         linalg.generic
-// CHECK:           arith.addf
-// CHECK:           arith.mulf
-// CHECK-NOT:     linalg.generic
-
-// -----
-
 // A dynamic K (as the matmuls of convolution gradients have, K = N * 100):
 // the K steps left over from kr = 16 go one k at a time, vectorized, with
 // the accumulators still in registers.
