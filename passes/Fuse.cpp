@@ -58,6 +58,11 @@ static bool fuseReturnedProducers(Operation *root) {
   IRRewriter rewriter(root->getContext());
   bool fused = false;
   for (OpOperand *operand : candidates) {
+    // An earlier fusion may have replaced this operand's producer: check
+    // the fused op afresh.
+    if (!linalg::areElementwiseOpsFusable(operand) ||
+        !onlyConsumer(operand, /*allowReturn=*/true))
+      continue;
     Operation *producer = operand->get().getDefiningOp();
     Operation *consumer = operand->getOwner();
     rewriter.setInsertionPoint(consumer);
