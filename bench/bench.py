@@ -1,55 +1,114 @@
-"""Times deepc against PyTorch on this machine; writes bench/RESULTS.md.
+"""Times deepc against PyTorch, oneDNN and OpenBLAS on this machine; writes
+bench/RESULTS.md.
 
     /usr/bin/python3 bench/bench.py [--deepc build/bin/deepc] [--repeats 3]
                                     [--threads 1,2] [--sizes 128,...,2048]
+                                    [--only matmul,mlp,lenet,chains,compile,memory]
 
-In one run, for each thread count T:
+One command runs everything below in one run and writes bench/RESULTS.md
+(the machine, the date, the commit, the load average, every figure, the
+issue's targets met or missed against its anchors); `--only` runs a subset
+and prints it without writing (so does `--no-write`). The section of
+RESULTS.md from "## Where the targets stand" on is written by hand from the
+run and from profiles; bench.py keeps it as it is.
 
-- the AVX-512 FMA peak now (bench/fma_peak.c, built with the C compiler):
-  on a shared machine the cores give less than their nominal peak, and the
-  matmul figures are put against what they give in the same run;
-- matmul S x S x S f32, S = 128 ... 2048. deepc: `deepc bench` of a bias-free
-  dense layer (B read transposed, as torch.nn.Linear) at batch S, which
-  includes packing B on every call; PyTorch: torch.mm;
-- the Fashion-MLP (examples/fashion_mlp.nn: 784-128-10, cross-entropy +
-  1e-4 * l2, SGD with momentum, clip_norm 5): the training step at batch 64
-  and the forward pass at batch 1 and 64. deepc: `deepc bench` (the compiled
-  step or forward alone, on random inputs); PyTorch: the same step in a
-  loop, the forward eager (no_grad) and traced (torch.jit.trace +
-  optimize_for_inference);
-- deepc's compile time from .nn to runnable code (parse, check, lower, JIT).
+For each thread count T of --threads:
 
-deepc figures are medians over --repeats runs of `deepc bench` (itself the
-median of at least 5 calls); PyTorch's are medians of --repeats batches of
-calls (bench/torch_bench.py). PyTorch runs set up as /work/shared/TOOLCHAIN.md
-says. Debian's libblas.so.3 here may be the reference BLAS (PyTorch then runs
-its matmuls 15x slower); OpenBLAS is then taken from libopenblas0-pthread,
-system-wide if installed, else unpacked with `apt-get download` into
-~/.cache/deepc-bench, and put first on LD_LIBRARY_PATH of the PyTorch process
-only. Benchmarks are not tests: nothing here runs under lit or ctest.
+- peak: the AVX-512 FMA rate now (bench/fma_peak.c): on a shared machine
+  the cores give less than their nominal peak, and the matmul figures are
+  put against what they give in the same run; bandwidth: the STREAM triad
+  (bench/stream.c) on arrays of the chains' size;
+- matmul: f32, S x S x S for S in --sizes, and the MLP's five shapes at
+  batch 64 (forward x W^T, backward dY W and dY^T X). deepc: `deepc bench`
+  of a one-matmul model (bias-free dense layer, B read transposed as
+  torch.nn.Linear does, packed on every call; `a @ w` and
+  `transpose(a, [1, 0]) @ b`, the forms autodiff emits, for the backward);
+  oneDNN's dnnl_sgemm and OpenBLAS's cblas_sgemm called directly
+  (bench/sgemm.c, same layouts); PyTorch: torch.mm of the same operands;
+- mlp, lenet: the training step at batch 64 and the forward pass at batch 1
+  and 64 of examples/fashion_mlp.nn and examples/lenet/lenet.nn. deepc:
+  `deepc bench` (the compiled function alone, on random inputs); PyTorch:
+  the same step in a loop (bench/torch_bench.py; LeNet's from
+  examples/lenet/torch_step.py), the forward eager (no_grad) and traced
+  (torch.jit.trace + optimize_for_inference);
+- chains: bench/elementwise.nn (a fused elementwise chain, 8 bytes an
+  element) and bench/reduction.nn (a row sum of squares, 4 bytes an
+  element) on [1920, 4096] f32 (31.5 MB a tensor, below the 32 MB that
+  `deepc` keeps in its heap, beyond the L3), GB/s against the triad.
+
+Once, on one thread:
+
+- compile: `deepc bench --min-time 0` of every examples/**/*.nn; its
+  compile records give the CPU and wall seconds from .nn to runnable code
+  (read, check, lower, JIT) of the model's forward and of the train block's
+  step; also the peak memory (max RSS) of that process;
+- memory: max RSS, wall and CPU time of one training epoch at batch 64 on
+  Fashion-MNIST (the MLP on all 60000 images, LeNet on the first 6400):
+  `deepc train --epochs 1` against torch_bench.py's `epoch` (the same
+  model, optimizer and data), compile and `import torch` included.
+
+Figures are medians: deepc's over --repeats runs of `deepc bench` (each the
+median of at least 5 calls), the others' over --repeats batches of calls.
+PyTorch, oneDNN and OpenBLAS run set up as /work/shared/TOOLCHAIN.md says
+(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS,
+OMP_NUM_THREADS and torch's threads = T, ATEN_CPU_CAPABILITY=avx512).
+Debian's libblas.so.3 here may be the reference BLAS, and the headers of
+oneDNN and OpenBLAS are not installed: the Debian packages
+libopenblas0-pthread, libopenblas-pthread-dev, libdnnl-dev (and libdnnl2 if
+missing) are unpacked with `apt-get download` into ~/.cache/deepc-bench;
+OpenBLAS goes first on LD_LIBRARY_PATH of the PyTorch process only.
+Benchmarks are not tests: nothing here runs under lit or ctest.
 """
 import argparse
 import datetime
 import json
 import os
 import platform
+import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path.home() / ".cache/deepc-bench"
+LIBDIR = "usr/lib/x86_64-linux-gnu"
+DATA = Path("/usr/share/datasets/fashion-mnist")
+SECTIONS = ["matmul", "mlp", "lenet", "chains", "compile", "memory"]
+# The MLP's matmuls at batch 64 (784-128-10): MxNxK:AB as bench/sgemm.c
+# takes them, A or B `T` when stored transposed.
+MLP_SHAPES = {
+    "64x128x784:NT": "MLP fc1 forward, x W1^T",
+    "64x10x128:NT": "MLP out forward, h W2^T",
+    "64x128x10:NN": "MLP backward dh = dY W2",
+    "10x128x64:TN": "MLP backward dW2 = dY^T h",
+    "128x784x64:TN": "MLP backward dW1 = dH^T x",
+}
+CHAIN_ROWS = 1920  # [1920, 4096] f32: 31.5 MB
+# The anchors of issue 5 and /work/shared/TOOLCHAIN.md, measured on this kind
+# of machine when it was idle: what the targets are stated against.
+ANCHOR_PEAK = 253.0  # AVX-512 FMA GFLOP/s per core (253-267)
+ANCHOR_STREAM = {1: 37.0, 2: 69.0}  # STREAM triad GB/s
+ANCHOR_TORCH = {  # PyTorch at its best, one thread, ms
+    "mlp_step": "0.28", "lenet_step": "3.7-4.2", "mlp_fwd1": "0.033",
+    "mlp_traced1": "0.0084", "lenet_fwd1": "0.099", "lenet_traced1": "0.066"}
 
 
-def deepc_bench(deepc, nn_file, batches, threads, min_time=0.5):
+def run(cmd, **kw):
+    return subprocess.run([str(c) for c in cmd], check=True,
+                          capture_output=True, text=True, **kw).stdout
+
+
+def deepc_bench(deepc, nn_file, batches, threads, min_time=0.5, extra=()):
     """`deepc bench --json` records by (kind, batch)."""
-    out = subprocess.run(
-        [deepc, "bench", str(nn_file), "--json", "--threads", str(threads),
-         "--min-time", str(min_time),
-         "--batch-sizes", ",".join(str(b) for b in batches)],
-        check=True, capture_output=True, text=True).stdout
+    out = run([deepc, "bench", nn_file, "--json", "--threads", threads,
+               "--min-time", min_time,
+               "--batch-sizes", ",".join(str(b) for b in batches)] +
+              list(extra))
     records = {}
     for line in out.splitlines():
         r = json.loads(line)
@@ -57,77 +116,157 @@ def deepc_bench(deepc, nn_file, batches, threads, min_time=0.5):
     return records
 
 
-def matmul_model(work, s):
-    path = work / f"mm{s}.nn"
-    path.write_text(f"model mm(x: f32[N, {s}]) -> f32[N, {s}] {{\n"
-                    f"  y = dense(x, {s}, bias = false)\n  return y\n}}\n")
-    return path
+def main_model(nn_file):
+    """`--model NAME` for a file of several models: the first one its train
+    block calls (else its last model); nothing for a file of one."""
+    text = Path(nn_file).read_text()
+    models = re.findall(r"^model (\w+)\(", text, re.M)
+    if len(models) < 2:
+        return []
+    train = re.search(r"^train .*", text, re.M | re.S)
+    if train:
+        calls = [(train.group(0).find(m + "("), m) for m in models
+                 if re.search(rf"\b{m}\(", train.group(0))]
+        if calls:
+            return ["--model", min(calls)[1]]
+    return ["--model", models[-1]]
 
 
-def fma_peak(work, threads):
-    """(GFLOP/s over wall time, GFLOP/s per CPU second) of bench/fma_peak.c
-    on `threads` threads, or None."""
-    exe = work / "fma_peak"
-    if not exe.exists():
-        cc = shutil.which("clang-22") or shutil.which("cc")
-        if not cc or subprocess.run(
-                [cc, "-O2", "-march=native", "-pthread",
-                 str(ROOT / "bench/fma_peak.c"), "-o", str(exe)]).returncode:
-            return None
-    out = subprocess.run([str(exe), str(threads)], check=True,
-                         capture_output=True, text=True).stdout
-    return tuple(float(x) for x in out.split())
+def matmul_model(work, shape):
+    """A .nn model whose forward is the matmul `shape` at batch = the
+    shape's batch dimension (M, or K for TN); (path, batch)."""
+    dims, ops = shape.split(":")
+    m, n, k = (int(d) for d in dims.split("x"))
+    path = work / f"mm_{dims}_{ops}.nn"
+    if ops == "NT":
+        text = (f"model mm(x: f32[B, {k}]) -> f32[B, {n}] {{\n"
+                f"  y = dense(x, {n}, bias = false)\n  return y\n}}\n")
+        batch = m
+    elif ops == "NN":
+        text = (f"model mm(a: f32[B, {k}]) -> f32[B, {n}] {{\n"
+                f"  param w: f32[{k}, {n}] = glorot_uniform\n"
+                f"  return a @ w\n}}\n")
+        batch = m
+    elif ops == "TN":
+        text = (f"model mm(a: f32[B, {m}], b: f32[B, {n}]) -> f32[{m}, {n}] {{\n"
+                f"  return transpose(a, [1, 0]) @ b\n}}\n")
+        batch = k
+    else:
+        raise ValueError(shape)
+    path.write_text(text)
+    return path, batch
 
 
-def compile_cpu_seconds(deepc, nn_file):
-    """CPU seconds of `deepc bench` with no timed calls beyond six tiny
-    ones: reading, checking, lowering and JIT-compiling the file's model and
-    training step."""
-    before = os.times()
-    subprocess.run([deepc, "bench", str(nn_file), "--min-time", "0",
-                    "--batch-sizes", "1"], check=True, capture_output=True)
-    after = os.times()
-    return (after.children_user - before.children_user +
-            after.children_system - before.children_system)
+def cc():
+    return shutil.which("clang-22") or shutil.which("cc")
+
+
+def build(work, name, sources, flags=()):
+    """Builds bench/NAME.c (+ sources) into work/NAME; the path or None."""
+    exe = work / name
+    if exe.exists():
+        return exe
+    if not cc():
+        return None
+    cmd = [cc(), "-O2", "-march=native", "-pthread"] + \
+        [str(ROOT / f"bench/{name}.c")] + list(sources) + list(flags) + \
+        ["-o", str(exe)]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        print(f"building {name} failed:\n{r.stderr}", file=sys.stderr)
+        return None
+    return exe
+
+
+def debian(package, marker):
+    """Unpacks Debian's `package` into CACHE/root unless CACHE/root/marker
+    exists; True when the marker is there afterwards."""
+    root = CACHE / "root"
+    if (root / marker).exists():
+        return True
+    CACHE.mkdir(parents=True, exist_ok=True)
+    try:
+        subprocess.run(["apt-get", "download", package], cwd=CACHE,
+                       check=True, capture_output=True)
+        deb = sorted(CACHE.glob(f"{package}_*.deb"))[-1]
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    except (OSError, subprocess.CalledProcessError, IndexError) as e:
+        print(f"could not unpack {package}: {e}", file=sys.stderr)
+    return (root / marker).exists()
 
 
 def openblas_dir():
-    """A directory holding OpenBLAS's libblas.so.3, or None."""
-    system = Path("/usr/lib/x86_64-linux-gnu/openblas-pthread")
-    if (system / "libblas.so.3").exists():
+    """The folder of OpenBLAS's libblas.so.3 and libopenblas.so.0, or None."""
+    system = Path("/") / LIBDIR / "openblas-pthread"
+    if (system / "libopenblas.so.0").exists():
         return system
-    cache = Path.home() / ".cache/deepc-bench"
-    local = cache / "root/usr/lib/x86_64-linux-gnu/openblas-pthread"
-    if (local / "libblas.so.3").exists():
-        return local
-    cache.mkdir(parents=True, exist_ok=True)
-    try:
-        subprocess.run(["apt-get", "download", "libopenblas0-pthread"],
-                       cwd=cache, check=True, capture_output=True)
-        deb = sorted(cache.glob("libopenblas0-pthread_*.deb"))[-1]
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(cache / "root")],
-                       check=True)
-    except (OSError, subprocess.CalledProcessError, IndexError):
+    marker = f"{LIBDIR}/openblas-pthread/libopenblas.so.0"
+    return (CACHE / "root" / marker).parent if debian(
+        "libopenblas0-pthread", marker) else None
+
+
+def sgemm_exe(work):
+    """bench/sgemm.c built against oneDNN and OpenBLAS, or None."""
+    blas = openblas_dir()
+    dnnl = Path("/") / LIBDIR / "libdnnl.so.2"
+    if not dnnl.exists() and debian("libdnnl2", f"{LIBDIR}/libdnnl.so.2"):
+        dnnl = CACHE / "root" / LIBDIR / "libdnnl.so.2"
+    root = CACHE / "root"
+    headers = (debian("libdnnl-dev", "usr/include/dnnl.h") and debian(
+        "libopenblas-pthread-dev",
+        "usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h"))
+    if not (blas and dnnl.exists() and headers):
         return None
-    return local if (local / "libblas.so.3").exists() else None
+    return build(work, "sgemm", [blas / "libopenblas.so.0", dnnl], [
+        f"-I{root}/usr/include",
+        f"-I{root}/usr/include/x86_64-linux-gnu/openblas-pthread",
+        f"-Wl,-rpath,{blas}", f"-Wl,-rpath,{dnnl.parent}"])
 
 
-def torch_figures(repeats, threads, sizes):
+def lib_env(threads):
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(threads)
+    return env
+
+
+def sgemm_figures(exe, lib, threads, repeats, shapes):
+    out = run([exe, lib, repeats, 0.3] + shapes, env=lib_env(threads))
+    return {s: (float(w), float(c)) for s, w, c in
+            (line.split() for line in out.splitlines() if line)}
+
+
+def torch_env():
     env = dict(os.environ)
     blas = openblas_dir()
     if blas:
         env["LD_LIBRARY_PATH"] = f"{blas}:" + env.get("LD_LIBRARY_PATH", "")
-    out = subprocess.run(
-        ["/usr/bin/python3", str(ROOT / "bench/torch_bench.py"), str(repeats),
-         str(threads), ",".join(str(s) for s in sizes)],
-        env=env, check=True, capture_output=True, text=True).stdout
-    figures = {}
-    for line in out.splitlines():
-        if line:
-            name, wall, cpu = line.split()
-            figures[name] = (float(wall), float(cpu))
-    return (figures,
-            str(blas) if blas else "Debian's libblas.so.3 (reference BLAS)")
+    return env, str(blas) if blas else "Debian's libblas.so.3"
+
+
+def torch_figures(repeats, threads, sections, shapes):
+    env, _ = torch_env()
+    out = run(["/usr/bin/python3", ROOT / "bench/torch_bench.py", "time",
+               repeats, threads, ",".join(sections) or "none",
+               ",".join(shapes)], env=env)
+    return {n: (float(w), float(c)) for n, w, c in
+            (line.split() for line in out.splitlines() if line)}
+
+
+def timed(cmd, env=None):
+    """(wall s, CPU s, max RSS MiB) of a child process; raises on failure."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(c) for c in cmd], env=env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def machine():
@@ -143,24 +282,285 @@ def med(values):
     return statistics.median(values)
 
 
-def pair(record):
-    return (record["median_ms"], record["cpu_median_ms"])
-
-
 def medpair(pairs):
     return (med([w for w, _ in pairs]), med([c for _, c in pairs]))
 
 
 def ms(value):
-    return f"{value * 1e3:.1f} us" if value < 1 else f"{value:.3f} ms"
+    return f"{value * 1e3:.1f} us" if value < 1 else f"{value:.2f} ms"
 
 
-def row(name, threads, deepc, torch):
-    """A table row: wall / CPU of each, and PyTorch's time over deepc's on
-    CPU time and (in parentheses) wall time."""
-    return (f"| {name} | {threads} | {ms(deepc[0])} / {ms(deepc[1])} | "
-            f"{ms(torch[0])} / {ms(torch[1])} | {torch[1] / deepc[1]:.2f}x "
-            f"({torch[0] / deepc[0]:.2f}x) |")
+def ratio(other, deepc):
+    """other's time over deepc's, CPU (wall); above 1, deepc is faster."""
+    return f"{other[1] / deepc[1]:.2f}x ({other[0] / deepc[0]:.2f}x)"
+
+
+class Bench:
+    def __init__(self, args, work):
+        self.args, self.work = args, work
+        self.deepc = args.deepc
+        self.repeats = args.repeats
+        self.tables = {}  # section -> list of markdown lines
+        self.notes = []
+        self.targets = []  # rows of the targets table
+        self.fig = {}  # (name, threads) -> figure, for the targets
+
+    def add(self, section, line):
+        self.tables.setdefault(section, []).append(line)
+
+    def deepc_repeated(self, nn_file, batches, threads, keys):
+        """{key: (wall ms, cpu ms)} medians over the repeats of deepc bench."""
+        got = {k: [] for k in keys}
+        for _ in range(self.repeats):
+            r = deepc_bench(self.deepc, nn_file, batches, threads)
+            for k in keys:
+                got[k].append((r[k]["median_ms"], r[k]["cpu_median_ms"]))
+        return {k: medpair(v) for k, v in got.items()}
+
+    # --- per thread count -------------------------------------------------
+
+    def machine_rates(self, t):
+        exe = build(self.work, "fma_peak", [])
+        if exe:
+            wall, cpu = (float(x) for x in run([exe, t]).split())
+            self.fig[("peak", t)] = (wall, cpu)
+            self.notes.append(
+                f"FMA peak on {t} thread(s) now (bench/fma_peak.c): "
+                f"{wall:.0f} GFLOP/s over wall time, {cpu:.0f} GFLOP/s per "
+                f"CPU second (nominal: {ANCHOR_PEAK:.0f} per core)")
+        exe = build(self.work, "stream", [])
+        if exe:
+            wall, cpu = (float(x) for x in run(
+                [exe, t, CHAIN_ROWS * 4096, 20]).split())
+            self.fig[("triad", t)] = (wall, cpu)
+            self.notes.append(
+                f"STREAM triad on {t} thread(s) now (bench/stream.c, "
+                f"3 x {CHAIN_ROWS * 4096 * 4 / 2**20:.1f} MiB): {wall:.1f} GB/s "
+                f"over wall time, {cpu:.1f} GB/s per CPU second (anchor: "
+                f"{ANCHOR_STREAM.get(t, 0):.0f} GB/s)")
+
+    def matmul(self, t, torch):
+        shapes = [f"{s}x{s}x{s}:NT" for s in self.args.sizes] + list(MLP_SHAPES)
+        exe = sgemm_exe(self.work)
+        libs = {}
+        if exe:
+            libs["oneDNN"] = sgemm_figures(exe, "dnnl", t, self.repeats, shapes)
+            libs["OpenBLAS"] = sgemm_figures(exe, "openblas", t, self.repeats,
+                                             shapes)
+        else:
+            self.notes.append("oneDNN and OpenBLAS: could not build "
+                              "bench/sgemm.c (see stderr); not run")
+        peak = self.fig.get(("peak", t))
+        for shape in shapes:
+            path, batch = matmul_model(self.work, shape)
+            d = self.deepc_repeated(path, [batch], t, [("forward", batch)])[
+                ("forward", batch)]
+            self.fig[(shape, t)] = d
+            m, n, k = (int(x) for x in shape.split(":")[0].split("x"))
+            gflop = 2 * m * n * k / 1e9
+
+            def rate(f):
+                if t == 1:
+                    r = f"{gflop / (f[1] * 1e-3):.0f}"
+                    if peak:
+                        r += f" ({100 * gflop / (f[1] * 1e-3) / peak[1]:.0f}%)"
+                    return r
+                return f"{gflop / (f[0] * 1e-3):.0f} wall"
+
+            others = [("oneDNN", libs.get("oneDNN", {}).get(shape)),
+                      ("OpenBLAS", libs.get("OpenBLAS", {}).get(shape)),
+                      ("PyTorch", torch.get(f"mm:{shape}"))]
+            name = MLP_SHAPES.get(shape, "square, x W^T")
+            cells = [f"{shape} ({name})", str(t), f"{ms(d[1])}: {rate(d)}"]
+            for _, f in others:
+                cells.append(f"{ms(f[1])}: {rate(f)}; {ratio(f, d)}" if f
+                             else "not run")
+            for lib, f in others:
+                if f:
+                    self.fig[(f"{lib}:{shape}", t)] = f
+            self.add("matmul", "| " + " | ".join(cells) + " |")
+
+    def model_rows(self, section, nn_file, t, torch):
+        keys = [("step", 64), ("forward", 1), ("forward", 64)]
+        d = self.deepc_repeated(nn_file, [1, 64], t, keys)
+        rows = [("training step, batch 64", d[("step", 64)],
+                 f"{section}_step")]
+        for b in (1, 64):
+            for kind in ("fwd", "traced"):
+                label = "eager" if kind == "fwd" else "traced"
+                rows.append((f"inference, batch {b} ({label})",
+                             d[("forward", b)], f"{section}_{kind}{b}"))
+        for what, fig, tkey in rows:
+            f = torch.get(tkey)
+            self.fig[(tkey, t)] = (fig, f)
+            anchor = ANCHOR_TORCH.get(tkey) if t == 1 else None
+            self.add("models", f"| {section.upper() if section == 'mlp' else 'LeNet'} "
+                     f"{what} | {t} | {ms(fig[0])} / {ms(fig[1])} | "
+                     + (f"{ms(f[0])} / {ms(f[1])} | {ratio(f, fig)}" if f
+                        else "not run | ")
+                     + f" | {anchor + ' ms' if anchor else ''} |")
+
+    def chains(self, t):
+        triad = self.fig.get(("triad", t))
+        for name, nbytes in (("elementwise", 8), ("reduction", 4)):
+            path = ROOT / f"bench/{name}.nn"
+            d = self.deepc_repeated(path, [CHAIN_ROWS], t,
+                                    [("forward", CHAIN_ROWS)])[
+                ("forward", CHAIN_ROWS)]
+            total = nbytes * CHAIN_ROWS * 4096
+            gbs = (total / (d[0] * 1e-3) / 1e9, total / (d[1] * 1e-3) / 1e9)
+            self.fig[(name, t)] = (gbs, triad)
+            vs = (f"{100 * gbs[1] / triad[1]:.0f}% ({100 * gbs[0] / triad[0]:.0f}%)"
+                  if triad else "no triad")
+            self.add("chains", f"| bench/{name}.nn | {t} | {ms(d[0])} / "
+                     f"{ms(d[1])} | {gbs[0]:.1f} / {gbs[1]:.1f} | "
+                     + (f"{triad[0]:.1f} / {triad[1]:.1f}" if triad else "-")
+                     + f" | {vs} |")
+
+    # --- once ---------------------------------------------------------------
+
+    def compile_times(self):
+        files = sorted((ROOT / "examples").glob("**/*.nn"))
+        for f in files:
+            rel = f.relative_to(ROOT)
+            pick = main_model(f)
+            recs = []
+            try:
+                for _ in range(self.repeats):
+                    recs.append(deepc_bench(self.deepc, f, [1], 1, min_time=0,
+                                            extra=pick))
+            except subprocess.CalledProcessError as e:
+                err = (e.stderr or "").strip().splitlines()
+                self.add("compile", f"| {rel} | does not compile: "
+                         f"{err[0] if err else e.returncode} | | |")
+                continue
+            _, _, peak = timed([self.deepc, "bench", f, "--min-time", 0,
+                                "--batch-sizes", 1] + pick)
+            if pick:
+                rel = f"{rel} (model {pick[1]})"
+            cells = []
+            for kind in ("compile_model", "compile_train"):
+                got = [r[(kind, None)] for r in recs if (kind, None) in r]
+                if got:
+                    cpu = med([g["cpu_seconds"] for g in got])
+                    wall = med([g["seconds"] for g in got])
+                    cells.append(f"{cpu:.2f} s ({wall:.2f} s)")
+                    self.fig[(f"{kind}:{rel}", 1)] = cpu
+                else:
+                    cells.append("-")
+            self.add("compile", f"| {rel} | {cells[0]} | {cells[1]} | "
+                     f"{peak:.0f} MiB |")
+
+    def memory(self):
+        env, _ = torch_env()
+        x = DATA / "train-images-idx3-ubyte.gz"
+        y = DATA / "train-labels-idx1-ubyte.gz"
+        for name, nn_file, rows in (
+                ("mlp", ROOT / "examples/fashion_mlp.nn", 60000),
+                ("lenet", ROOT / "examples/lenet/lenet.nn", 6400)):
+            sel = "" if rows == 60000 else f"[0:{rows}]"
+            d = timed([self.deepc, "train", nn_file, "--epochs", 1,
+                       "--data", f"x={x}{sel}", "--data", f"y={y}{sel}"])
+            p = timed(["/usr/bin/python3", ROOT / "bench/torch_bench.py",
+                       "epoch", name, rows], env=env)
+            self.fig[(f"memory:{name}", 1)] = (d, p)
+            label = "MLP" if name == "mlp" else "LeNet"
+            self.add("memory", f"| {label}, 1 epoch of {rows} images | "
+                     f"{d[2]:.0f} MiB | {p[2]:.0f} MiB | {p[2] / d[2]:.1f}x | "
+                     f"{d[0]:.1f} s / {d[1]:.1f} s | {p[0]:.1f} s / {p[1]:.1f} s |")
+
+    # --- targets ----------------------------------------------------------
+
+    def target(self, what, figure, anchor, met, why=""):
+        state = "met" if met else f"**missed**{': ' + why if why else ''}"
+        self.targets.append(f"| {what} | {figure} | {anchor} | {state} |")
+
+    def judge(self, threads_list):
+        f = self.fig
+        sq = "1024x1024x1024:NT"
+        if (sq, 1) in f and ("peak", 1) in f:
+            d, peak = f[(sq, 1)], f[("peak", 1)]
+            rate = 2 * 1024**3 / (d[1] * 1e-3) / 1e9
+            pct = rate / peak[1]
+            dnnl = f.get((f"oneDNN:{sq}", 1))
+            dn = (f"; oneDNN {100 * 2 * 1024**3 / (dnnl[1] * 1e-3) / 1e9 / peak[1]:.0f}%"
+                  if dnnl else "")
+            self.target("matmul 1024^3, 1 thread: >= 90% of peak",
+                        f"{rate:.0f} GFLOP/s per CPU s = {100 * pct:.0f}% of "
+                        f"the {peak[1]:.0f} measured now{dn}",
+                        f"peak {ANCHOR_PEAK:.0f} GFLOP/s ({100 * rate / ANCHOR_PEAK:.0f}%"
+                        " of it); oneDNN 90-96%", pct >= 0.9,
+                        f"{100 * (0.9 - pct):.0f} points short")
+            if (sq, 2) in f:
+                sp = d[0] / f[(sq, 2)][0]
+                self.target("matmul 1024^3, 2 threads: >= 1.8x 1 thread",
+                            f"{sp:.2f}x (wall)", "1.8x", sp >= 1.8,
+                            f"{1.8 / sp:.2f}x short")
+        for model, need in (("mlp", 2.0), ("lenet", 4.0)):
+            label = "MLP" if model == "mlp" else "LeNet"
+            for t in threads_list:
+                got = f.get((f"{model}_step", t))
+                if not got or not got[1]:
+                    continue
+                d, p = got
+                r = p[1] / d[1] if t == 1 else p[0] / d[0]
+                basis = "CPU" if t == 1 else "wall"
+                anchor = ANCHOR_TORCH[f"{model}_step"]
+                self.target(
+                    f"{label} training step, {t} thread(s): >= {need:.0f}x PyTorch",
+                    f"{r:.2f}x ({basis}); deepc {ms(d[1] if t == 1 else d[0])}",
+                    f"PyTorch {anchor} ms (1 thread, idle)" if t == 1 else "-",
+                    r >= need, f"{need / r:.2f}x short")
+            for t in threads_list:
+                e = f.get((f"{model}_fwd1", t))
+                tr = f.get((f"{model}_traced1", t))
+                if not e or not e[1] or not tr or not tr[1]:
+                    continue
+                d = e[0]
+                i = 1 if t == 1 else 0
+                re, rt = e[1][i] / d[i], tr[1][i] / d[i]
+                basis = "CPU" if t == 1 else "wall"
+                self.target(
+                    f"{label} batch-1 inference, {t} thread(s): >= 10x eager, "
+                    f"faster than traced",
+                    f"deepc {ms(d[i])}: {re:.2f}x eager, {rt:.2f}x traced ({basis})",
+                    f"eager {ANCHOR_TORCH[model + '_fwd1']} ms, traced "
+                    f"{ANCHOR_TORCH[model + '_traced1']} ms" if t == 1 else "-",
+                    re >= 10 and rt > 1,
+                    f"{10 / re:.1f}x short of 10x eager"
+                    + ("" if rt > 1 else f", {1 / rt:.2f}x slower than traced"))
+        for name in ("elementwise", "reduction"):
+            for t in threads_list:
+                got = f.get((name, t))
+                if not got or not got[1]:
+                    continue
+                gbs, triad = got
+                r = gbs[1] / triad[1]
+                self.target(f"{name} chain, {t} thread(s): >= 80% of STREAM",
+                            f"{gbs[1]:.1f} GB/s per CPU s = {100 * r:.0f}% of "
+                            f"the triad's {triad[1]:.1f} now",
+                            f"STREAM {ANCHOR_STREAM.get(t, 0):.0f} GB/s "
+                            f"({100 * gbs[0] / ANCHOR_STREAM.get(t, 1):.0f}% of it, wall)",
+                            r >= 0.8, f"{100 * (0.8 - r):.0f} points short")
+        for rel, limit in (("examples/fashion_mlp.nn", 0.5),
+                           ("examples/lenet/lenet.nn", 1.0)):
+            step = f.get((f"compile_train:{rel}", 1))
+            fwd = f.get((f"compile_model:{rel}", 1))
+            if step is None:
+                continue
+            self.target(f"compile {rel}: < {limit} s",
+                        f"step {step:.2f} s, forward {fwd:.2f} s (CPU)",
+                        f"{limit} s", step < limit,
+                        f"{step / limit:.1f}x over")
+
+
+def keep_hand_written(path):
+    marker = "## Where the targets stand"
+    if path.exists():
+        text = path.read_text()
+        if marker in text:
+            return text[text.index(marker):]
+    return f"{marker} (written by hand from the run and profiles)\n\nNot yet written.\n"
 
 
 def main():
@@ -169,102 +569,134 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--sizes", default="128,256,512,1024,2048")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help="sections to run (implies --no-write): "
+                        + ",".join(SECTIONS))
     parser.add_argument("--no-write", action="store_true",
                         help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",")]
     threads_list = [int(t) for t in args.threads.split(",")]
-    sizes = [int(s) for s in args.sizes.split(",")]
-    mlp_file = ROOT / "examples/fashion_mlp.nn"
+    only = [s for s in args.only.split(",") if s]
+    for s in only:
+        if s not in SECTIONS:
+            parser.error(f"--only: unknown section '{s}'")
+    write = not args.no_write and set(only) == set(SECTIONS)
 
     load_before = os.getloadavg()
-    rows, notes, blas = [], [], None
-    compiles = []
-    one_thread_mm = {}
+    started = datetime.datetime.now(datetime.timezone.utc)
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        for threads in threads_list:
-            peak = fma_peak(work, threads)
-            mm = {s: [] for s in sizes}
-            step, fwd = [], {1: [], 64: []}
-            for _ in range(args.repeats):
-                for s in sizes:
-                    r = deepc_bench(args.deepc, matmul_model(work, s), [s],
-                                    threads)[("forward", s)]
-                    mm[s].append((r["median_ms"], r["cpu_median_ms"]))
-                r = deepc_bench(args.deepc, mlp_file, [1, 64], threads)
-                step.append(pair(r[("step", 64)]))
-                for b in fwd:
-                    fwd[b].append(pair(r[("forward", b)]))
-                if threads == 1:
-                    compiles.append(compile_cpu_seconds(args.deepc, mlp_file))
-            torch, blas = torch_figures(args.repeats, threads, sizes)
-            if peak:
-                notes.append(f"FMA peak on {threads} thread(s) in this run "
-                             f"(bench/fma_peak.c): {peak[0]:.0f} GFLOP/s over "
-                             f"wall time, {peak[1]:.0f} GFLOP/s per CPU second")
-            for s in sizes:
-                wall, cpu = medpair(mm[s])
-                flop = 2 * s**3
-                rate = f"{flop / (cpu * 1e-3) / 1e9:.0f} GFLOP/s per CPU s"
-                if threads == 1:
-                    one_thread_mm[s] = wall
-                    if peak:
-                        rate += f", {100 * flop / (cpu * 1e-3) / 1e9 / peak[1]:.0f}% of peak"
-                elif s in one_thread_mm:
-                    rate = (f"{flop / (wall * 1e-3) / 1e9:.0f} GFLOP/s wall, "
-                            f"{one_thread_mm[s] / wall:.2f}x 1 thread's wall")
-                rows.append(row(f"matmul {s}^3 f32 ({rate})", threads,
-                                (wall, cpu), torch[f"matmul{s}"]))
-            rows.append(row("MLP train step, batch 64", threads,
-                            medpair(step), torch["mlp_step"]))
-            for b in fwd:
-                rows.append(row(f"MLP inference, batch {b} (eager)", threads,
-                                medpair(fwd[b]), torch[f"mlp_fwd{b}"]))
-                rows.append(row(f"MLP inference, batch {b} (traced)", threads,
-                                medpair(fwd[b]), torch[f"mlp_traced{b}"]))
+        b = Bench(args, Path(tmp))
+        for t in threads_list:
+            b.machine_rates(t)
+            shapes = ([f"{s}x{s}x{s}:NT" for s in args.sizes] +
+                      list(MLP_SHAPES)) if "matmul" in only else []
+            torch = torch_figures(args.repeats, t,
+                                  [s for s in only if s in
+                                   ("matmul", "mlp", "lenet")], shapes) \
+                if set(only) & {"matmul", "mlp", "lenet"} else {}
+            if "matmul" in only:
+                b.matmul(t, torch)
+            if "mlp" in only:
+                b.model_rows("mlp", ROOT / "examples/fashion_mlp.nn", t, torch)
+            if "lenet" in only:
+                b.model_rows("lenet", ROOT / "examples/lenet/lenet.nn", t,
+                             torch)
+            if "chains" in only:
+                b.chains(t)
+        if "compile" in only:
+            b.compile_times()
+        if "memory" in only:
+            b.memory()
+        b.judge(threads_list)
     load_after = os.getloadavg()
 
-    table = ["| workload | threads | deepc wall / CPU | PyTorch wall / CPU "
-             "| PyTorch / deepc, CPU (wall) |", "| --- | --- | --- | --- | --- |"]
-    table += rows
-    compile_line = (f"deepc compile time, .nn to runnable code, of the MLP's "
-                    f"forward and training step together (median CPU time of "
-                    f"`deepc bench --min-time 0`): {med(compiles):.2f} s")
-    print("\n".join(table))
-    print("\n".join(notes))
-    print(compile_line)
-    if args.no_write:
-        return
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short",
-                             "HEAD"], capture_output=True, text=True).stdout
+    heads = {
+        "matmul": ["## matmul f32\n",
+                   "Each cell: median CPU time per call: GFLOP/s (1 thread: per "
+                   "CPU second, with % of the FMA peak measured in this run; "
+                   "2 threads: over wall time); then for the others, their "
+                   "time over deepc's, CPU (wall): above 1, deepc is faster.\n",
+                   "| shape MxNxK:AB | threads | deepc | oneDNN | OpenBLAS | "
+                   "PyTorch |", "| --- | --- | --- | --- | --- | --- |"],
+        "models": ["## Training steps and inference\n",
+                   "Median wall / CPU time per call; PyTorch / deepc is "
+                   "PyTorch's time over deepc's, CPU (wall): above 1, deepc "
+                   "is faster. The anchor is PyTorch at its best on the idle "
+                   "machine (one thread).\n",
+                   "| workload | threads | deepc | PyTorch | PyTorch / deepc "
+                   "| anchor |", "| --- | --- | --- | --- | --- | --- |"],
+        "chains": ["## Elementwise and reduction chains against STREAM\n",
+                   "[1920, 4096] f32 (31.5 MB) per call; GB/s counts the bytes "
+                   "the chain must move (elementwise: read + write, 8 B an "
+                   "element; reduction: read, 4 B), the triad as STREAM does "
+                   "(12 B). deepc's time is `deepc bench`'s call, result "
+                   "copy included.\n",
+                   "| chain | threads | deepc wall / CPU | deepc GB/s wall / "
+                   "per CPU s | triad GB/s wall / per CPU s | deepc / triad, "
+                   "CPU (wall) |", "| --- | --- | --- | --- | --- | --- |"],
+        "compile": ["## Compile time, .nn to runnable code (one thread)\n",
+                    "Median over the repeats of `deepc bench F.nn --min-time 0 "
+                    "--batch-sizes 1 --json`, CPU seconds (wall in "
+                    "parentheses): reading, checking, lowering and "
+                    "JIT-compiling the model's forward, and separately the "
+                    "train block's step; peak memory of that process.\n",
+                    "| file | forward | train step | max RSS |",
+                    "| --- | --- | --- | --- |"],
+        "memory": ["## Peak memory and time of a training epoch (one thread)\n",
+                   "`deepc train F.nn --epochs 1 --data x=... --data y=...` "
+                   "against `bench/torch_bench.py epoch` (same model, "
+                   "optimizer, batch 64, shuffled); compile and `import "
+                   "torch` included.\n",
+                   "| work | deepc max RSS | PyTorch max RSS | PyTorch / "
+                   "deepc | deepc wall / CPU | PyTorch wall / CPU |",
+                   "| --- | --- | --- | --- | --- | --- |"],
+    }
+    body = []
+    body += ["## The issue's targets\n",
+             "Each target's figure from this run, its anchor (issue 5 and "
+             "/work/shared/TOOLCHAIN.md, measured on the idle machine), and "
+             "whether this run meets it.\n",
+             "| target | this run | anchor | |", "| --- | --- | --- | --- |"]
+    body += b.targets + [""]
+    for key in ("matmul", "models", "chains", "compile", "memory"):
+        if key in b.tables:
+            body += heads[key] + b.tables[key] + [""]
+    text = "\n".join(body)
+    notes = "\n".join(f"- {n}" for n in b.notes)
+    print(text)
+    print(notes)
+    if not write:
+        return 0
+    commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).strip()
     load = lambda l: ", ".join(f"{x:.1f}" for x in l)
-    bullets = "\n".join(f"- {n}" for n in notes + [compile_line + "."])
-    (ROOT / "bench/RESULTS.md").write_text(f"""# deepc vs PyTorch
+    _, blas = torch_env()
+    path = ROOT / "bench/RESULTS.md"
+    hand = keep_hand_written(path)
+    path.write_text(f"""# deepc against PyTorch, oneDNN and OpenBLAS
 
-{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit
-{commit.strip()}, {machine()}. The machine is shared with other work: the
-load average (1, 5, 15 min) was {load(load_before)} before and {load(load_after)}
-after, on 2 cores, so absolute figures carry noise of tens of percent;
-compare the ratios within this run, and the matmul rates with the FMA peak
-measured in the same run.
+{started:%Y-%m-%d %H:%M} UTC, commit {commit}, {machine()}.
+The machine is shared with other work: the load average (1, 5, 15 min) was
+{load(load_before)} before and {load(load_after)} after, on 2 cores, so
+absolute figures carry noise of tens of percent; compare the ratios within
+this run, the matmul rates with the FMA peak and the chains with the STREAM
+triad measured in the same run. CPU time (process CPU seconds per call) is
+inflated much less by other processes than wall time; with 2 threads it
+counts both threads, so there the wall-time figures show parallel speed.
 
-{chr(10).join(table)}
+Rerun: `/usr/bin/python3 bench/bench.py --deepc build/bin/deepc` (its
+docstring has the method; `--only SECTIONS` runs a part without writing
+this file).
 
-{bullets}
-- PyTorch / deepc is PyTorch's time over deepc's: above 1, deepc is faster.
-  The first figure compares CPU time (process CPU seconds per call), which
-  other processes on the cores inflate much less than wall time; with 2
-  threads the CPU time counts both threads (and OpenMP's waiting), so there
-  the wall-time ratio in parentheses is the one that shows parallel speed.
-- deepc times are medians of `deepc bench` (the compiled function alone, on
-  random inputs; the matmul includes packing its B on every call).
-- PyTorch 1.13 (Debian), OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset,
-  OPENBLAS_NUM_THREADS and torch.set_num_threads = the thread count,
-  ATEN_CPU_CAPABILITY=avx512; BLAS: {blas}.
+- {notes[2:] if notes else 'no peak or triad measured'}
+- PyTorch 1.13 (Debian), oneDNN 2.6 (Debian's libdnnl2) and OpenBLAS 0.3.21
+  (Debian's libopenblas0-pthread, from {blas}); OPENBLAS_CORETYPE and
+  OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and
+  torch.set_num_threads = the thread count, ATEN_CPU_CAPABILITY=avx512.
 
-Rerun: `/usr/bin/python3 bench/bench.py --deepc build/bin/deepc` (see its
-docstring for the method).
-""")
+{text}
+{hand}""")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,13 +1,27 @@
-"""PyTorch side of bench/bench.py, on T threads (argv[2], default 1), medians
-of R repeats (argv[1]) in milliseconds on stdout as `name wall_ms cpu_ms`
-(the median wall time per call, and the median CPU time of the process per
-call: on a shared machine the wall time includes other processes' turns):
+"""PyTorch side of bench/bench.py. Two modes:
 
-- matmul<S>: torch.mm of two S x S f32 matrices, S = 128 ... 2048;
-- mlp_step: the Fashion-MLP training step at batch 64 (784-128-10,
-  cross-entropy + 1e-4 * l2, SGD with momentum, clip_grad_norm 5);
-- mlp_fwd<B>: its forward pass at batch B = 1 and 64, eager under
-  torch.no_grad(), and mlp_traced<B>: torch.jit.trace + optimize_for_inference.
+    torch_bench.py time REPEATS THREADS SECTIONS [SHAPES]
+    torch_bench.py epoch mlp|lenet ROWS
+
+`time` prints on THREADS threads, in milliseconds, `name wall_ms cpu_ms`:
+the median wall time and the median CPU time of the process of single
+calls, as `deepc bench` times them (median_ms: on a shared machine the wall
+time includes other processes' turns), for the comma-separated SECTIONS:
+
+- matmul: `mm:MxNxK:AB` for each of SHAPES (comma-separated, as
+  bench/sgemm.c takes them): torch.mm of op(A) [M, K] and op(B) [K, N],
+  `T` meaning stored transposed (a .t() view, as torch.nn.Linear's weight);
+- mlp: mlp_step, the Fashion-MLP training step at batch 64 (784-128-10,
+  cross-entropy + 1e-4 * l2, SGD with momentum, clip_grad_norm 5); its
+  forward at batch B = 1 and 64, eager under torch.no_grad() (mlp_fwdB)
+  and traced (torch.jit.trace + optimize_for_inference, mlp_tracedB);
+- lenet: the same for LeNet-5 (examples/lenet/torch_step.py: Adam,
+  batch 64): lenet_step, lenet_fwdB, lenet_tracedB.
+
+`epoch` trains the MLP or LeNet for one epoch on the first ROWS images of
+Fashion-MNIST (examples/fashion_torch.py's loader and set-up, one thread),
+shuffled, batch 64, as `deepc train --epochs 1` does; bench.py reads its
+peak memory and time from outside.
 
 Run by /usr/bin/python3 (Debian's python3-torch). PyTorch at its best on this
 machine (/work/shared/TOOLCHAIN.md): OpenBLAS must not be pinned to its
@@ -17,78 +31,121 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
-REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-THREADS = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-SIZES = [int(s) for s in sys.argv[3].split(",")] if len(sys.argv) > 3 else [
-    128, 256, 512, 1024, 2048]
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+sys.path.insert(0, str(EXAMPLES))
+sys.path.insert(0, str(EXAMPLES / "lenet"))
+MODE = sys.argv[1] if len(sys.argv) > 1 else "time"
 
-os.environ.pop("OPENBLAS_CORETYPE", None)
-os.environ.pop("OPENBLAS_L2_SIZE", None)
-os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
-os.environ["ATEN_CPU_CAPABILITY"] = "avx512"
+if MODE == "epoch":
+    import fashion_torch  # noqa: E402  (one thread, set up before torch)
+else:
+    THREADS = int(sys.argv[3])
+    os.environ.pop("OPENBLAS_CORETYPE", None)
+    os.environ.pop("OPENBLAS_L2_SIZE", None)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
+    os.environ["ATEN_CPU_CAPABILITY"] = "avx512"
 
 import torch  # noqa: E402
+import torch_step  # noqa: E402  (examples/lenet: LeNet-5 and its step)
 
-torch.set_num_threads(THREADS)
+F = torch.nn.functional
 
 
-def median_ms(fn, seconds=0.3):
-    """Median per-call wall and CPU times (ms) of REPEATS batches of calls,
-    each batch about `seconds` of CPU long, as "wall cpu"."""
+def median_ms(fn, repeats, seconds=0.3):
+    """Median per-call wall and CPU times (ms), as "wall cpu": `repeats`
+    times, calls `fn` for `seconds` (at least 5 times) and takes the medians
+    of single calls, as `deepc bench` does; then the median of those."""
     fn()
-    start = time.process_time()
-    fn()
-    once = max(time.process_time() - start, 1e-6)
-    inner = max(1, int(seconds / once))
     walls, cpus = [], []
-    for _ in range(REPEATS):
-        start, cpu = time.perf_counter(), time.process_time()
-        for _ in range(inner):
+    for _ in range(repeats):
+        w, c = [], []
+        start = time.perf_counter()
+        while len(w) < 5 or time.perf_counter() - start < seconds:
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
-        walls.append((time.perf_counter() - start) / inner * 1e3)
-        cpus.append((time.process_time() - cpu) / inner * 1e3)
-    return f"{statistics.median(walls):.4f} {statistics.median(cpus):.4f}"
+            c.append(time.process_time() - c0)
+            w.append(time.perf_counter() - t0)
+        walls.append(statistics.median(w) * 1e3)
+        cpus.append(statistics.median(c) * 1e3)
+    return f"{statistics.median(walls):.5f} {statistics.median(cpus):.5f}"
 
 
 def mlp():
-    torch.manual_seed(0)
     return torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(),
                                torch.nn.Linear(128, 10))
 
 
-def mlp_step():
-    model = mlp()
+def mlp_make_step(model):
+    """fashion_mlp.nn's train block; step(x, y)."""
     opt = torch.optim.SGD(model.parameters(), lr=0.02, momentum=0.9)
-    x = torch.rand(64, 784)
-    y = torch.randint(0, 10, (64,))
 
-    def step():
+    def step(x, y):
         opt.zero_grad()
         out = model(x)
-        l2 = sum((p * p).sum() for p in model.parameters())
-        loss = torch.nn.functional.cross_entropy(out, y) + 1e-4 * l2
+        l2 = sum((p * p).sum() for p in model.parameters()
+                 if p.dim() == 2)
+        loss = F.cross_entropy(out, y) + 1e-4 * l2
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
 
-    return median_ms(step)
+    return step
 
 
-def mlp_forward(batch, traced):
-    model = mlp().eval()
-    x = torch.rand(batch, 784)
-    with torch.no_grad():
-        if traced:
-            model = torch.jit.optimize_for_inference(
+MODELS = {  # name: (constructor, make_step, input shape per sample)
+    "mlp": (mlp, mlp_make_step, (784,)),
+    "lenet": (torch_step.lenet, torch_step.make_step, (1, 28, 28)),
+}
+
+
+def time_model(name, repeats):
+    make, make_step, shape = MODELS[name]
+    torch.manual_seed(0)
+    step = make_step(make())
+    x, y = torch.rand(64, *shape), torch.randint(0, 10, (64,))
+    print(f"{name}_step {median_ms(lambda: step(x, y), repeats)}", flush=True)
+    for batch in (1, 64):
+        x = torch.rand(batch, *shape)
+        with torch.no_grad():
+            model = make().eval()
+            print(f"{name}_fwd{batch} {median_ms(lambda: model(x), repeats)}",
+                  flush=True)
+            traced = torch.jit.optimize_for_inference(
                 torch.jit.trace(model, x))
-        return median_ms(lambda: model(x))
+            print(f"{name}_traced{batch} "
+                  f"{median_ms(lambda: traced(x), repeats)}", flush=True)
 
 
-for s in SIZES:
-    a, b = torch.rand(s, s), torch.rand(s, s)
-    print(f"matmul{s} {median_ms(lambda: torch.mm(a, b))}")
-print(f"mlp_step {mlp_step()}")
-for batch in (1, 64):
-    print(f"mlp_fwd{batch} {mlp_forward(batch, False)}")
-    print(f"mlp_traced{batch} {mlp_forward(batch, True)}")
+def time_matmul(shapes, repeats):
+    for shape in shapes:
+        dims, ops = shape.split(":")
+        m, n, k = (int(d) for d in dims.split("x"))
+        a = torch.rand(k, m).t() if ops[0] == "T" else torch.rand(m, k)
+        b = torch.rand(n, k).t() if ops[1] == "T" else torch.rand(k, n)
+        print(f"mm:{shape} {median_ms(lambda: torch.mm(a, b), repeats)}",
+              flush=True)
+
+
+def epoch(name, rows):
+    make, make_step, shape = MODELS[name]
+    x, y = fashion_torch.load("train", (-1, *shape))
+    x, y = x[:rows], y[:rows]
+    torch.manual_seed(0)
+    step = make_step(make())
+    for idx in torch.randperm(len(x)).split(64):
+        step(x[idx], y[idx])
+
+
+if MODE == "epoch":
+    epoch(sys.argv[2], int(sys.argv[3]))
+else:
+    repeats = int(sys.argv[2])
+    torch.set_num_threads(THREADS)
+    sections = sys.argv[4].split(",")
+    if "matmul" in sections:
+        time_matmul(sys.argv[5].split(","), repeats)
+    for name in MODELS:
+        if name in sections:
+            time_model(name, repeats)
