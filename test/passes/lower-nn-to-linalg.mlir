@@ -215,10 +215,13 @@ func.func @reduce_min_int(%x: tensor<?x4xi32>) -> tensor<?xi32> {
 
 // -----
 
-// The mean over the dynamic batch dim counts it at run time.
+// The mean over the dynamic batch dim counts it at run time. Reducing the
+// inner dim with outer ones goes in two linalg.reduce: the outer dims first
+// (a partial sum per column, a loop LLVM vectorizes), then the inner dim.
 // CHECK-LABEL: func.func @reduce_mean
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>)
-// CHECK: %[[SUM:.*]] = linalg.reduce ins(%[[X]] : tensor<?x4xf32>) {{.*}} dimensions = [0, 1]
+// CHECK: %[[COLS:.*]] = linalg.reduce ins(%[[X]] : tensor<?x4xf32>) outs(%{{.*}} : tensor<4xf32>) dimensions = [0]
+// CHECK: %[[SUM:.*]] = linalg.reduce ins(%[[COLS]] : tensor<4xf32>) outs(%{{.*}} : tensor<f32>) dimensions = [0]
 // CHECK-DAG: %[[FOUR:.*]] = arith.constant 4.000000e+00 : f32
 // CHECK-DAG: %[[D:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x4xf32>
 // CHECK: %[[DI:.*]] = arith.index_cast %[[D]] : index to i64
