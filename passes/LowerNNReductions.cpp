@@ -1,7 +1,11 @@
 //===- LowerNNReductions.cpp - nn reductions, argmax and softmax ----------===//
 //
 // Reductions start from the identity of their combiner (0, -inf, +inf) and
-// drop the reduced dims; `keepdims` re-inserts them with expand_shape.
+// drop the reduced dims; `keepdims` re-inserts them with expand_shape. Float
+// sums carry fastmath<reassoc>: LLVM then keeps several partial sums in
+// vector registers instead of adding each element to one scalar after the
+// other (a chain of dependent adds, 17% of the STREAM triad's bandwidth in
+// bench/RESULTS.md), so their last bits depend on that order.
 // Softmax and log_softmax subtract the maximum before exp.
 //
 //===----------------------------------------------------------------------===//
@@ -44,6 +48,9 @@ static Value combine(OpBuilder &b, Location loc, Kind kind, Value x,
   switch (kind) {
   case Kind::Sum:
   case Kind::Mean:
+    if (isa<FloatType>(x.getType()))
+      return arith::AddFOp::create(b, loc, x, acc,
+                                   arith::FastMathFlags::reassoc);
     return addScalar(b, loc, x, acc);
   case Kind::Max:
     return maxScalar(b, loc, x, acc);
@@ -68,14 +75,30 @@ reducedShape(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes) {
   return {RankedTensorType::get(shape, type.getElementType()), sizes};
 }
 
-/// `linalg.reduce` of `input` over `axes` with the combiner of `kind`.
+/// The iterator types of a loop nest of `rank` dims reducing `axes`.
+static SmallVector<utils::IteratorType> iterators(int64_t rank,
+                                                  ArrayRef<int64_t> axes) {
+  SmallVector<utils::IteratorType> types(rank, utils::IteratorType::parallel);
+  for (int64_t axis : axes)
+    types[axis] = utils::IteratorType::reduction;
+  return types;
+}
+
+/// A `linalg.generic` reducing `input` over `axes` with the combiner of
+/// `kind` (a generic rather than `linalg.reduce`, so that deepc-fuse can
+/// fuse the elementwise op that computes `input` into it: `sum(x * x)`
+/// then reads x once and writes nothing but the sums).
 static Value reduceOnce(OpBuilder &b, Location loc, Value input,
                         ArrayRef<int64_t> axes, Kind kind) {
   auto [type, sizes] = reducedShape(b, loc, input, axes);
   Value init = filledTensor(b, loc, type, sizes,
                             identity(b, loc, kind, type.getElementType()));
-  auto op = linalg::ReduceOp::create(
-      b, loc, input, init, axes,
+  int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 dropDimsMap(b.getContext(), rank, axes)};
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps,
+      iterators(rank, axes),
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         linalg::YieldOp::create(nb, nloc,
                                 combine(nb, nloc, kind, args[0], args[1]));
@@ -91,8 +114,7 @@ static Value reduceOnce(OpBuilder &b, Location loc, Value input,
 /// accumulators, which LLVM vectorizes, where one nest over all the axes
 /// would add every element to one scalar, each add waiting for the last
 /// (bench/RESULTS.md measured that chain at a third of the MLP's step).
-/// Sums then add in another order (each column, then the columns), so
-/// their last bits may differ from one nest's.
+/// Sums then add in another order (each column, then the columns).
 static Value reduce(OpBuilder &b, Location loc, Value input,
                     ArrayRef<int64_t> axes, Kind kind) {
   int64_t last = cast<RankedTensorType>(input.getType()).getRank() - 1;
@@ -130,15 +152,6 @@ static Value inverseCount(OpBuilder &b, Location loc, Value input,
   }
   return arith::DivFOp::create(b, loc, scalarConstant(b, loc, type, 1.0),
                                count);
-}
-
-/// The iterator types of a loop nest of `rank` dims reducing `axes`.
-static SmallVector<utils::IteratorType> iterators(int64_t rank,
-                                                  ArrayRef<int64_t> axes) {
-  SmallVector<utils::IteratorType> types(rank, utils::IteratorType::parallel);
-  for (int64_t axis : axes)
-    types[axis] = utils::IteratorType::reduction;
-  return types;
 }
 
 namespace {

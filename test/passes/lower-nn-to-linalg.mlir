@@ -169,12 +169,16 @@ func.func @matmul_2d(%a: tensor<?x3xf32>, %b: tensor<3x2xf32>) -> tensor<?x2xf32
 
 // -----
 
-// Reductions start from the identity of their combiner.
+// Reductions start from the identity of their combiner. They are generics
+// (not linalg.reduce), which deepc-fuse fuses elementwise producers into; a
+// float sum may be reassociated (so LLVM vectorizes it).
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1) -> (d0)>
 // CHECK-LABEL: func.func @reduce_sum
 // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<?xf32>)
-// CHECK: linalg.reduce ins(%{{.*}} : tensor<?x4xf32>) outs(%[[INIT]] : tensor<?xf32>) dimensions = [1]
-// CHECK: arith.addf
+// CHECK: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<?x4xf32>) outs(%[[INIT]] : tensor<?xf32>)
+// CHECK: arith.addf %{{.*}}, %{{.*}} fastmath<reassoc> : f32
 func.func @reduce_sum(%x: tensor<?x4xf32>) -> tensor<?xf32> {
   %0 = nn.reduce_sum %x axes = [1] : tensor<?x4xf32> -> tensor<?xf32>
   return %0 : tensor<?xf32>
@@ -184,7 +188,7 @@ func.func @reduce_sum(%x: tensor<?x4xf32>) -> tensor<?xf32> {
 
 // CHECK-LABEL: func.func @reduce_max_keepdims
 // CHECK: arith.constant 0xFF800000 : f32
-// CHECK: linalg.reduce
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: arith.maximumf
 // CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1]] output_shape [%{{.*}}, 1] : tensor<?xf32> into tensor<?x1xf32>
 func.func @reduce_max_keepdims(%x: tensor<?x4xf32>) -> tensor<?x1xf32> {
@@ -196,7 +200,7 @@ func.func @reduce_max_keepdims(%x: tensor<?x4xf32>) -> tensor<?x1xf32> {
 
 // CHECK-LABEL: func.func @reduce_min
 // CHECK: arith.constant 0x7F800000 : f32
-// CHECK: linalg.reduce {{.*}} dimensions = [0]
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
 // CHECK: arith.minimumf
 func.func @reduce_min(%x: tensor<?x4xf32>) -> tensor<4xf32> {
   %0 = nn.reduce_min %x axes = [0] : tensor<?x4xf32> -> tensor<4xf32>
@@ -216,12 +220,12 @@ func.func @reduce_min_int(%x: tensor<?x4xi32>) -> tensor<?xi32> {
 // -----
 
 // The mean over the dynamic batch dim counts it at run time. Reducing the
-// inner dim with outer ones goes in two linalg.reduce: the outer dims first
+// inner dim with outer ones goes in two reductions: the outer dims first
 // (a partial sum per column, a loop LLVM vectorizes), then the inner dim.
 // CHECK-LABEL: func.func @reduce_mean
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>)
-// CHECK: %[[COLS:.*]] = linalg.reduce ins(%[[X]] : tensor<?x4xf32>) outs(%{{.*}} : tensor<4xf32>) dimensions = [0]
-// CHECK: %[[SUM:.*]] = linalg.reduce ins(%[[COLS]] : tensor<4xf32>) outs(%{{.*}} : tensor<f32>) dimensions = [0]
+// CHECK: %[[COLS:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[X]] : tensor<?x4xf32>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[COLS]] : tensor<4xf32>) outs(%{{.*}} : tensor<f32>)
 // CHECK-DAG: %[[FOUR:.*]] = arith.constant 4.000000e+00 : f32
 // CHECK-DAG: %[[D:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x4xf32>
 // CHECK: %[[DI:.*]] = arith.index_cast %[[D]] : index to i64
@@ -264,7 +268,7 @@ func.func @argmax(%x: tensor<?x10xf32>) -> tensor<?xi64> {
 
 // Softmax: max, then the sum of exp(x - max), then exp(x - max) / sum.
 // CHECK-LABEL: func.func @softmax
-// CHECK: %[[MAX:.*]] = linalg.reduce
+// CHECK: %[[MAX:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: arith.maximumf
 // CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}}, %[[MAX]] : tensor<?x10xf32>, tensor<?xf32>)
 // CHECK: arith.subf
@@ -282,7 +286,7 @@ func.func @softmax(%x: tensor<?x10xf32>) -> tensor<?x10xf32> {
 // -----
 
 // CHECK-LABEL: func.func @log_softmax
-// CHECK: linalg.reduce
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: linalg.generic
 // CHECK: linalg.generic
 // CHECK: %[[SHIFTED:.*]] = arith.subf
