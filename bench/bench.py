@@ -452,6 +452,10 @@ class Bench:
                      f"{peak:.0f} MiB |")
 
     def memory(self):
+        if not DATA.exists():
+            self.notes.append(f"memory: {DATA} (Debian's dataset-fashion-mnist) "
+                              "is missing; not run")
+            return
         env, _ = torch_env()
         x = DATA / "train-images-idx3-ubyte.gz"
         y = DATA / "train-labels-idx1-ubyte.gz"
