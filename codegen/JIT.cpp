@@ -299,11 +299,15 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
     auto *allocated = reinterpret_cast<char *>(w[0]);
     auto *aligned = reinterpret_cast<char *>(w[1]);
     int64_t offset = w[2];
-    std::vector<int64_t> sizes(w + 3, w + 3 + rank);
-    Tensor t(r.dtype, sizes);
+    Tensor t;
+    t.dtype = r.dtype;
+    t.shape.assign(w + 3, w + 3 + rank);
     // Identity layouts at function boundaries make results contiguous.
-    std::memcpy(t.bytes.data(), aligned + offset * dtypeSize(r.dtype),
-                t.bytes.size());
+    // Copied in by assign, not into a zero-filled vector: one pass over
+    // the result instead of two (bench/RESULTS.md, elementwise chain).
+    const char *first = aligned + offset * dtypeSize(r.dtype);
+    t.bytes.assign(first,
+                   first + static_cast<size_t>(t.numel()) * dtypeSize(r.dtype));
     out.push_back(std::move(t));
     // 0xdeadbeef marks a constant global's descriptor: nothing to free.
     if (allocated && reinterpret_cast<intptr_t>(allocated) != 0xdeadbeef)
