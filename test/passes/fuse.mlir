@@ -170,3 +170,81 @@ func.func @matmul_relu(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x1
 // CHECK:         linalg.matmul
 // CHECK:         linalg.generic
 // CHECK:           arith.maximumf
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+
+// A named linalg.reduce is a consumer too (it is rewritten as its generic):
+// the squares of batchnorm's variance, of the L2 penalty and of clip_norm
+// are computed inside their sum, which keeps its loop order (N outer).
+func.func @square_into_reduce(%x: tensor<64x16xf32>) -> tensor<16xf32> {
+  %e = tensor.empty() : tensor<64x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %r0 = tensor.empty() : tensor<16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%r0 : tensor<16xf32>) -> tensor<16xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  %sum = linalg.reduce ins(%sq : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) dimensions = [0]
+    (%in: f32, %init: f32) {
+      %s = arith.addf %in, %init : f32
+      linalg.yield %s : f32
+    }
+  return %sum : tensor<16xf32>
+}
+
+// CHECK-LABEL: func.func @square_into_reduce
+// CHECK-NOT:     linalg.reduce
+// CHECK:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// CHECK-SAME:      ins(%{{.*}} : tensor<64x16xf32>)
+// CHECK:           %[[SQ:.*]] = arith.mulf
+// CHECK:           arith.addf %[[SQ]]
+// CHECK-NOT:     linalg.generic
+// CHECK-NOT:     linalg.reduce
+// CHECK:         return
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+
+// Must not fuse: a difference (x - mean) whose result is also read by the
+// normalization would be computed in the reduction and again outside it;
+// the sum reads it stored.
+func.func @reduce_input_used_twice(%x: tensor<64x16xf32>, %m: tensor<64x16xf32>) -> (tensor<16xf32>, tensor<64x16xf32>) {
+  %e = tensor.empty() : tensor<64x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %r0 = tensor.empty() : tensor<16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%r0 : tensor<16xf32>) -> tensor<16xf32>
+  %d = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %m : tensor<64x16xf32>, tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.subf %a, %b : f32
+    %q = math.exp %r : f32
+    linalg.yield %q : f32
+  } -> tensor<64x16xf32>
+  %sum = linalg.reduce ins(%d : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) dimensions = [0]
+    (%in: f32, %init: f32) {
+      %s = arith.addf %in, %init : f32
+      linalg.yield %s : f32
+    }
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%d : tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  return %sum, %y : tensor<16xf32>, tensor<64x16xf32>
+}
+
+// CHECK-LABEL: func.func @reduce_input_used_twice
+// CHECK:         %[[D:.*]] = linalg.generic
+// CHECK:           math.exp
+// CHECK:         linalg.generic {{.*}}ins(%[[D]]
+// CHECK-NOT:       math.exp
+// CHECK:         linalg.generic {{.*}}ins(%[[D]]
+// CHECK-NOT:       math.exp
+// CHECK:         return
