@@ -10,6 +10,7 @@
 
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -23,19 +24,84 @@ namespace deepc {
 using namespace mlir;
 using namespace deepc;
 
+/// Whether the linalg consumer owning `operand` reads it broadcast along
+/// some of its loops (its indexing map there is a projected permutation
+/// naming fewer loops than it has: a per-channel scale read by every element).
+/// A producer fused there would be computed once per element of the
+/// consumer instead of once per element of its own: batchnorm's
+/// rsqrt(var + eps) once per pixel rather than per channel.
+static bool broadcastsInto(OpOperand *operand) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+  if (!consumer)
+    return false;
+  // Unit dims read at 0 (a row statistic kept as N x R x 1) count as
+  // broadcasts too.
+  AffineMap map = consumer.getMatchingIndexingMap(operand);
+  unsigned dims = llvm::count_if(map.getResults(), [](AffineExpr e) {
+    return isa<AffineDimExpr>(e);
+  });
+  return map.isProjectedPermutation(/*allowZeroInResults=*/true) &&
+         dims < map.getNumDims();
+}
+
 /// Whether the elementwise generic producing `operand` is read by no op but
 /// `operand`'s owner and the function's return: fusing it then computes
 /// nothing twice. With a return among its users, the fused op yields the
 /// value too (fuseReturnedProducers).
 static bool onlyConsumer(OpOperand *operand, bool allowReturn) {
   auto result = dyn_cast<OpResult>(operand->get());
-  if (!result || !isa<linalg::GenericOp>(result.getOwner()))
+  if (!result || !isa<linalg::GenericOp>(result.getOwner()) ||
+      broadcastsInto(operand))
     return false;
   Operation *consumer = operand->getOwner();
   for (OpResult r : result.getOwner()->getResults())
     for (Operation *user : r.getUsers())
       if (user != consumer && !(allowReturn && isa<func::ReturnOp>(user)))
         return false;
+  return true;
+}
+
+/// Whether `op` is an elementwise generic cheap enough to compute again in
+/// each of its consumers rather than store once and read back: a body of at
+/// most 4 arith ops, none a division or a remainder (math ops such as exp
+/// are not cheap), reading at most one operand of its result's size (the
+/// others are broadcasts: a mean, a bias, a scalar), so a consumer that
+/// computes it reads one full tensor in place of the one it read before.
+static bool cheapToRecompute(linalg::GenericOp op) {
+  if (op.getNumResults() != 1 || !linalg::isElementwise(op))
+    return false;
+  unsigned ops = 0;
+  for (Operation &inner : op.getBody()->without_terminator()) {
+    if (inner.getDialect()->getNamespace() != "arith" ||
+        isa<arith::DivFOp, arith::RemFOp, arith::DivSIOp, arith::DivUIOp,
+            arith::RemSIOp, arith::RemUIOp>(inner))
+      return false;
+    ++ops;
+  }
+  if (ops > 4)
+    return false;
+  unsigned full = 0;
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (op.getMatchingIndexingMap(input).isPermutation())
+      ++full;
+  return full <= 1;
+}
+
+/// Whether the producer of `operand` is cheap (cheapToRecompute) and every
+/// one of its users is a generic that can fuse it and reads each of its
+/// elements once (its indexing map there spans all the consumer's loops):
+/// each consumer then computes it, and it is never stored. A function
+/// result or a contraction among the users keeps it stored.
+static bool recomputeInEachConsumer(OpOperand *operand) {
+  auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+  if (!producer || !cheapToRecompute(producer))
+    return false;
+  for (OpOperand &use : producer->getUses()) {
+    auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());
+    if (!consumer || !linalg::areElementwiseOpsFusable(&use) ||
+        !consumer.getMatchingIndexingMap(&use).isPermutation())
+      return false;
+  }
   return true;
 }
 
@@ -107,7 +173,8 @@ struct FusePass : deepc::impl::FusePassBase<FusePass> {
       RewritePatternSet patterns(&getContext());
       linalg::populateElementwiseOpsFusionPatterns(
           patterns, [](OpOperand *operand) {
-            return onlyConsumer(operand, /*allowReturn=*/false);
+            return onlyConsumer(operand, /*allowReturn=*/false) ||
+                   recomputeInEachConsumer(operand);
           });
       if (failed(applyPatternsGreedily(root, std::move(patterns))))
         return signalPassFailure();

@@ -248,3 +248,187 @@ func.func @reduce_input_used_twice(%x: tensor<64x16xf32>, %m: tensor<64x16xf32>)
 // CHECK:         linalg.generic {{.*}}ins(%[[D]]
 // CHECK-NOT:       math.exp
 // CHECK:         return
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#col = affine_map<(i, j) -> (j)>
+#row = affine_map<(i, j) -> (i)>
+
+// Batchnorm's and layernorm's centring: d = x - mean is read by the sum of
+// squares and by the normalization. It is cheap (one subtraction, one full
+// operand), so each consumer computes it and it is never stored.
+func.func @centre_recomputed(%x: tensor<64x16xf32>, %mean: tensor<16xf32>, %rstd: tensor<16xf32>) -> (tensor<16xf32>, tensor<64x16xf32>) {
+  %e = tensor.empty() : tensor<64x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %r0 = tensor.empty() : tensor<16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%r0 : tensor<16xf32>) -> tensor<16xf32>
+  %d = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %mean : tensor<64x16xf32>, tensor<16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %m: f32, %o: f32):
+    %r = arith.subf %a, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  %sq = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%d : tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  %var = linalg.reduce ins(%sq : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) dimensions = [0]
+    (%in: f32, %init: f32) {
+      %s = arith.addf %in, %init : f32
+      linalg.yield %s : f32
+    }
+  %y = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%d, %rstd : tensor<64x16xf32>, tensor<16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %s: f32, %o: f32):
+    %r = arith.mulf %a, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  return %var, %y : tensor<16xf32>, tensor<64x16xf32>
+}
+
+// CHECK-LABEL: func.func @centre_recomputed
+// CHECK-SAME:    (%[[X:.*]]: tensor<64x16xf32>, %[[MEAN:.*]]: tensor<16xf32>, %[[RSTD:.*]]: tensor<16xf32>)
+// CHECK:         %[[VAR:.*]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// CHECK-SAME:      ins(%[[X]], %[[MEAN]] :
+// CHECK:           %[[D1:.*]] = arith.subf
+// CHECK:           %[[S:.*]] = arith.mulf %[[D1]], %[[D1]]
+// CHECK:           arith.addf %[[S]]
+// CHECK:         %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK-SAME:      ins(%[[X]], %[[MEAN]], %[[RSTD]] :
+// CHECK:           %[[D2:.*]] = arith.subf
+// CHECK:           arith.mulf %[[D2]]
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[VAR]], %[[Y]]
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+
+// Must not be recomputed: a + b reads two operands of its size, so each
+// consumer computing it would read two tensors where it read one.
+func.func @two_full_operands(%a: tensor<64x16xf32>, %b: tensor<64x16xf32>) -> (tensor<64x16xf32>, tensor<64x16xf32>) {
+  %e = tensor.empty() : tensor<64x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : tensor<64x16xf32>, tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %o: f32):
+    %r = arith.addf %x, %y : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  %p = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%s : tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  %q = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%s : tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.mulf %x, %x : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  return %p, %q : tensor<64x16xf32>, tensor<64x16xf32>
+}
+
+// CHECK-LABEL: func.func @two_full_operands
+// CHECK:         %[[S:.*]] = linalg.generic
+// CHECK:           arith.addf
+// CHECK:         linalg.generic {{.*}}ins(%[[S]] :
+// CHECK-NOT:       arith.addf
+// CHECK:         linalg.generic {{.*}}ins(%[[S]] :
+// CHECK-NOT:       arith.addf
+// CHECK:         return
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#bcast = affine_map<(i, j, k) -> (i, j)>
+#id3 = affine_map<(i, j, k) -> (i, j, k)>
+
+// Must not be recomputed: a consumer that reads the cheap value broadcast
+// (along k) would compute each element 8 times.
+func.func @broadcast_consumer(%x: tensor<4x16xf32>, %b: tensor<16xf32>, %z: tensor<4x16x8xf32>) -> (tensor<4x16xf32>, tensor<4x16x8xf32>) {
+  %e = tensor.empty() : tensor<4x16xf32>
+  %e3 = tensor.empty() : tensor<4x16x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %s = linalg.generic {indexing_maps = [#id, affine_map<(i, j) -> (j)>, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : tensor<4x16xf32>, tensor<16xf32>) outs(%e : tensor<4x16xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %r = arith.addf %v, %w : f32
+    linalg.yield %r : f32
+  } -> tensor<4x16xf32>
+  %p = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%s : tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.maximumf %v, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<4x16xf32>
+  %q = linalg.generic {indexing_maps = [#bcast, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%s, %z : tensor<4x16xf32>, tensor<4x16x8xf32>) outs(%e3 : tensor<4x16x8xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %r = arith.mulf %v, %w : f32
+    linalg.yield %r : f32
+  } -> tensor<4x16x8xf32>
+  return %p, %q : tensor<4x16xf32>, tensor<4x16x8xf32>
+}
+
+// CHECK-LABEL: func.func @broadcast_consumer
+// CHECK:         %[[S:.*]] = linalg.generic
+// CHECK:           arith.addf
+// CHECK:         linalg.generic {{.*}}ins(%[[S]] :
+// CHECK-NOT:       arith.addf
+// CHECK:         linalg.generic {{.*}}ins(%[[S]], %{{.*}} :
+// CHECK-NOT:       arith.addf
+// CHECK:         return
+
+// -----
+
+#id = affine_map<(n, c) -> (n, c)>
+#ch = affine_map<(n, c) -> (c)>
+#v = affine_map<(c) -> (c)>
+
+// Must not fuse: batchnorm's per-channel scale rsqrt(var + eps) * gamma has
+// one consumer, but that consumer reads it broadcast over the batch; fused,
+// it would take an rsqrt per element instead of one per channel. It stays a
+// loop over the channels; the consumer still takes the bias add into it.
+func.func @per_channel_into_broadcast(%x: tensor<64x16xf32>, %b: tensor<16xf32>, %var: tensor<16xf32>, %gamma: tensor<16xf32>) -> tensor<64x16xf32> {
+  %e = tensor.empty() : tensor<64x16xf32>
+  %ec = tensor.empty() : tensor<16xf32>
+  %eps = arith.constant 1.0e-5 : f32
+  %scale = linalg.generic {indexing_maps = [#v, #v, #v], iterator_types = ["parallel"]}
+      ins(%var, %gamma : tensor<16xf32>, tensor<16xf32>) outs(%ec : tensor<16xf32>) {
+  ^bb0(%v: f32, %g: f32, %o: f32):
+    %s = arith.addf %v, %eps : f32
+    %r = math.rsqrt %s : f32
+    %m = arith.mulf %r, %g : f32
+    linalg.yield %m : f32
+  } -> tensor<16xf32>
+  %biased = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : tensor<64x16xf32>, tensor<16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %r = arith.addf %a, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%biased, %scale : tensor<64x16xf32>, tensor<16xf32>) outs(%e : tensor<64x16xf32>) {
+  ^bb0(%a: f32, %s: f32, %o: f32):
+    %r = arith.mulf %a, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<64x16xf32>
+  return %y : tensor<64x16xf32>
+}
+
+// CHECK-LABEL: func.func @per_channel_into_broadcast
+// CHECK:         %[[S:.*]] = linalg.generic {{.*}}iterator_types = ["parallel"]
+// CHECK:           math.rsqrt
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK-SAME:      %[[S]]
+// CHECK-NOT:       math.rsqrt
+// CHECK:           arith.addf
+// CHECK-NOT:       math.rsqrt
+// CHECK:           arith.mulf
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
