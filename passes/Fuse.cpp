@@ -146,27 +146,10 @@ static bool fuseReturnedProducers(Operation *root) {
   return fused;
 }
 
-/// Upstream fuses elementwise producers into `linalg.generic` consumers
-/// only: a `linalg.reduce` (sums of the lowered nn ops: batchnorm's and
-/// layernorm's variance, the L2 penalty's and clip_norm's sums of squares,
-/// cross-entropy's sum) is rewritten as the generic it stands for, same
-/// loops in the same order, so the square or difference it reads is
-/// computed inside the reduction instead of being stored and read back.
-static void generalizeReductions(Operation *root) {
-  SmallVector<linalg::ReduceOp> reductions;
-  root->walk([&](linalg::ReduceOp op) { reductions.push_back(op); });
-  IRRewriter rewriter(root->getContext());
-  for (linalg::ReduceOp op : reductions) {
-    rewriter.setInsertionPoint(op);
-    (void)linalg::generalizeNamedOp(rewriter, op);
-  }
-}
-
 namespace {
 struct FusePass : deepc::impl::FusePassBase<FusePass> {
   void runOnOperation() override {
     Operation *root = getOperation();
-    generalizeReductions(root);
     do {
       // Producers with this one consumer, and upstream's foldings that
       // come with elementwise fusion (fills and constants into generics).

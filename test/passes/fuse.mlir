@@ -175,10 +175,10 @@ func.func @matmul_relu(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x1
 
 #id = affine_map<(i, j) -> (i, j)>
 
-// A named linalg.reduce is a consumer too (it is rewritten as its generic):
-// the squares of batchnorm's variance, of the L2 penalty and of clip_norm
-// are computed inside their sum, which keeps its loop order (N outer).
-func.func @square_into_reduce(%x: tensor<64x16xf32>) -> tensor<16xf32> {
+// A column sum (the reduction loop outer, as the lowering of a sum over
+// the batch has it): the square (batchnorm's variance, the L2 penalty,
+// clip_norm) is computed inside it.
+func.func @square_into_sum(%x: tensor<64x16xf32>) -> tensor<16xf32> {
   %e = tensor.empty() : tensor<64x16xf32>
   %zero = arith.constant 0.0 : f32
   %r0 = tensor.empty() : tensor<16xf32>
@@ -189,22 +189,21 @@ func.func @square_into_reduce(%x: tensor<64x16xf32>) -> tensor<16xf32> {
     %r = arith.mulf %a, %a : f32
     linalg.yield %r : f32
   } -> tensor<64x16xf32>
-  %sum = linalg.reduce ins(%sq : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) dimensions = [0]
-    (%in: f32, %init: f32) {
-      %s = arith.addf %in, %init : f32
-      linalg.yield %s : f32
-    }
+  %sum = linalg.generic {indexing_maps = [#id, affine_map<(i, j) -> (j)>], iterator_types = ["reduction", "parallel"]}
+      ins(%sq : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) {
+  ^bb0(%in: f32, %init: f32):
+    %s = arith.addf %in, %init : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
   return %sum : tensor<16xf32>
 }
 
-// CHECK-LABEL: func.func @square_into_reduce
-// CHECK-NOT:     linalg.reduce
+// CHECK-LABEL: func.func @square_into_sum
 // CHECK:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 // CHECK-SAME:      ins(%{{.*}} : tensor<64x16xf32>)
 // CHECK:           %[[SQ:.*]] = arith.mulf
 // CHECK:           arith.addf %[[SQ]]
 // CHECK-NOT:     linalg.generic
-// CHECK-NOT:     linalg.reduce
 // CHECK:         return
 
 // -----
@@ -226,11 +225,12 @@ func.func @reduce_input_used_twice(%x: tensor<64x16xf32>, %m: tensor<64x16xf32>)
     %q = math.exp %r : f32
     linalg.yield %q : f32
   } -> tensor<64x16xf32>
-  %sum = linalg.reduce ins(%d : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) dimensions = [0]
-    (%in: f32, %init: f32) {
-      %s = arith.addf %in, %init : f32
-      linalg.yield %s : f32
-    }
+  %sum = linalg.generic {indexing_maps = [#id, affine_map<(i, j) -> (j)>], iterator_types = ["reduction", "parallel"]}
+      ins(%d : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) {
+  ^bb0(%in: f32, %init: f32):
+    %s = arith.addf %in, %init : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
   %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%d : tensor<64x16xf32>) outs(%e : tensor<64x16xf32>) {
   ^bb0(%a: f32, %o: f32):
@@ -275,11 +275,12 @@ func.func @centre_recomputed(%x: tensor<64x16xf32>, %mean: tensor<16xf32>, %rstd
     %r = arith.mulf %a, %a : f32
     linalg.yield %r : f32
   } -> tensor<64x16xf32>
-  %var = linalg.reduce ins(%sq : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) dimensions = [0]
-    (%in: f32, %init: f32) {
-      %s = arith.addf %in, %init : f32
-      linalg.yield %s : f32
-    }
+  %var = linalg.generic {indexing_maps = [#id, affine_map<(i, j) -> (j)>], iterator_types = ["reduction", "parallel"]}
+      ins(%sq : tensor<64x16xf32>) outs(%acc : tensor<16xf32>) {
+  ^bb0(%in: f32, %init: f32):
+    %s = arith.addf %in, %init : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
   %y = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
       ins(%d, %rstd : tensor<64x16xf32>, tensor<16xf32>) outs(%e : tensor<64x16xf32>) {
   ^bb0(%a: f32, %s: f32, %o: f32):
