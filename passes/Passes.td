@@ -118,19 +118,27 @@ def FusePass : Pass<"deepc-fuse", "mlir::ModuleOp"> {
     elementwise `linalg.generic` (all loops parallel) is fused into the
     `linalg.generic` that consumes it, elementwise or a reduction (so
     softmax's exp goes into its sum, cross-entropy's log-sum-exp into its
-    reduction), when that consumer is the producer's only user among the
-    linalg ops:
+    reduction, a square into the sum of squares):
 
-    - a producer with one use is folded away;
+    - a producer whose only user among the linalg ops is the consumer is
+      folded away;
     - a producer whose value is also a function result (the optimizer's new
       momentum buffer, returned and read by the parameter update) stays a
       result of the fused op, computed once, so one loop updates both;
-    - a producer read by two linalg ops is not fused: each would compute it
-      again.
+    - a cheap producer (at most 4 arith ops, no division, at most one
+      operand of its result's size) read by several generics, each reading
+      every element once, is computed again in each and never stored:
+      batchnorm's and layernorm's x - mean, the masked attention scores,
+      the bias add read by relu and by the backward ReLU mask;
+    - a producer read by two linalg ops otherwise (an exp, a sum of two
+      full tensors) is not fused: each would compute it again;
+    - a producer read broadcast by its consumer (a per-channel scale read
+      by every pixel) is not fused: it would be computed per element.
 
-    Contractions (matmul, convolution) are neither producers nor consumers
-    here: their epilogues (bias, activation) are fused at the `tiled` stage,
-    tile by tile (deepc-tile).
+    Contractions (matmul, convolution's im2col matmul) are neither
+    producers nor consumers: their epilogues (bias, activation, batchnorm's
+    scale and shift, the residual add) become one elementwise loop after
+    the contraction, not part of its tiles (docs/ARCHITECTURE.md, Fusion).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
