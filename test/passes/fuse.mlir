@@ -434,3 +434,84 @@ func.func @per_channel_into_broadcast(%x: tensor<64x16xf32>, %b: tensor<16xf32>,
 // CHECK:           arith.mulf
 // CHECK-NOT:     linalg.generic
 // CHECK:         return
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#col = affine_map<(i, j) -> (j)>
+
+// The MLP's hidden layer in a training step: the bias add (%y: the
+// matmul's result) is read by relu (the forward) and by the backward ReLU
+// mask select(pre > 0, dy, 0). It is cheap and reads one full tensor, so
+// relu and the mask each compute it: bias + relu is one loop, and the mask
+// reads the matmul's result and dy, with no pre-activation stored.
+func.func @relu_and_mask(%y: tensor<64x128xf32>, %b: tensor<128xf32>, %dy: tensor<64x128xf32>) -> (tensor<64x128xf32>, tensor<64x128xf32>) {
+  %e = tensor.empty() : tensor<64x128xf32>
+  %zero = arith.constant 0.0 : f32
+  %pre = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%y, %b : tensor<64x128xf32>, tensor<128xf32>) outs(%e : tensor<64x128xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %r = arith.addf %a, %c : f32
+    linalg.yield %r : f32
+  } -> tensor<64x128xf32>
+  %h = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%pre : tensor<64x128xf32>) outs(%e : tensor<64x128xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x128xf32>
+  %dpre = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%pre, %dy : tensor<64x128xf32>, tensor<64x128xf32>) outs(%e : tensor<64x128xf32>) {
+  ^bb0(%a: f32, %d: f32, %o: f32):
+    %p = arith.cmpf ogt, %a, %zero : f32
+    %r = arith.select %p, %d, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<64x128xf32>
+  return %h, %dpre : tensor<64x128xf32>, tensor<64x128xf32>
+}
+
+// CHECK-LABEL: func.func @relu_and_mask
+// CHECK-SAME:    (%[[Y:.*]]: tensor<64x128xf32>, %[[B:.*]]: tensor<128xf32>, %[[DY:.*]]: tensor<64x128xf32>)
+// CHECK:         %[[H:.*]] = linalg.generic {{.*}}ins(%[[Y]], %[[B]] :
+// CHECK:           arith.addf
+// CHECK:           arith.maximumf
+// CHECK:         %[[D:.*]] = linalg.generic {{.*}}ins(%[[Y]], %[[B]], %[[DY]] :
+// CHECK:           arith.addf
+// CHECK:           arith.cmpf ogt
+// CHECK:           arith.select
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[H]], %[[D]]
+
+// -----
+
+#id3 = affine_map<(n, t, c) -> (n, t, c)>
+#row = affine_map<(n, t, c) -> (n, t, 0)>
+
+// Must not fuse: layernorm's rsqrt(var + eps), per row and kept as
+// N x T x 1, is read at column 0 by every element of its row.
+func.func @per_row_unit_dim(%x: tensor<4x64x64xf32>, %var: tensor<4x64x1xf32>) -> tensor<4x64x64xf32> {
+  %e = tensor.empty() : tensor<4x64x64xf32>
+  %er = tensor.empty() : tensor<4x64x1xf32>
+  %eps = arith.constant 1.0e-5 : f32
+  %rstd = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%var : tensor<4x64x1xf32>) outs(%er : tensor<4x64x1xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.addf %v, %eps : f32
+    %r = math.rsqrt %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64x1xf32>
+  %y = linalg.generic {indexing_maps = [#id3, #row, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %rstd : tensor<4x64x64xf32>, tensor<4x64x1xf32>) outs(%e : tensor<4x64x64xf32>) {
+  ^bb0(%a: f32, %s: f32, %o: f32):
+    %r = arith.mulf %a, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64x64xf32>
+  return %y : tensor<4x64x64xf32>
+}
+
+// CHECK-LABEL: func.func @per_row_unit_dim
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}}ins(%{{.*}} : tensor<4x64x1xf32>)
+// CHECK:           math.rsqrt
+// CHECK:         linalg.generic {{.*}}ins(%{{.*}}, %[[R]] :
+// CHECK-NOT:       math.rsqrt
+// CHECK:         return

@@ -120,3 +120,28 @@ func.func @dynamic_k(%x: tensor<64x?xf32>, %w: tensor<32x?xf32>, %c: tensor<64x3
 // CHECK:             vector.transfer_read {{.*}} vector<8x1xf32>
 // CHECK:             vector.fma
 // CHECK-NOT:     linalg.generic
+
+// -----
+
+// A batch_matmul (the attention scores of the transformer, per batch and
+// head): the batch dim is tiled by 1, then each matrix as an unpacked
+// matmul, registers 8 x 32 x 16 (K = 16 is one register step, so no K
+// loop); B is not packed, the op is not left anywhere.
+func.func @attention_scores(%q: tensor<?x64x16xf32>, %k: tensor<?x16x64xf32>, %c: tensor<?x64x64xf32>) -> tensor<?x64x64xf32> {
+  %r = linalg.batch_matmul ins(%q, %k : tensor<?x64x16xf32>, tensor<?x16x64xf32>) outs(%c : tensor<?x64x64xf32>) -> tensor<?x64x64xf32>
+  return %r : tensor<?x64x64xf32>
+}
+
+// CHECK-LABEL: func.func @attention_scores
+// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG:     %[[C32:.*]] = arith.constant 32 : index
+// CHECK-NOT:     linalg.transpose
+// CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C1]]
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C8]]
+// CHECK:             scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C32]]
+// CHECK-NOT:           scf.for
+// CHECK:               vector.transfer_read {{.*}} vector<1x8x16xf32>
+// CHECK:               vector.fma {{.*}} : vector<32xf32>
+// CHECK-NOT:     linalg.batch_matmul
+// CHECK:         return
