@@ -38,10 +38,11 @@ For each thread count T of --threads:
 
 Once, on one thread:
 
-- compile: `deepc bench --min-time 0` of every examples/**/*.nn; its
-  compile records give the CPU and wall seconds from .nn to runnable code
-  (read, check, lower, JIT) of the model's forward and of the train block's
-  step; also the peak memory (max RSS) of that process;
+- compile: `deepc bench --min-time 0` of every examples/**/*.nn (in a file
+  of several models, the one its train block calls); its compile records
+  give the CPU and wall seconds from .nn to runnable code (read, check,
+  lower, JIT) of the model's forward and of the train block's step; also
+  the peak memory (max RSS) of that process;
 - memory: max RSS, wall and CPU time of one training epoch at batch 64 on
   Fashion-MNIST (the MLP on all 60000 images, LeNet on the first 6400):
   `deepc train --epochs 1` against torch_bench.py's `epoch` (the same
@@ -65,7 +66,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -103,12 +103,24 @@ def run(cmd, **kw):
                           capture_output=True, text=True, **kw).stdout
 
 
-def deepc_bench(deepc, nn_file, batches, threads, min_time=0.5, extra=()):
-    """`deepc bench --json` records by (kind, batch)."""
-    out = run([deepc, "bench", nn_file, "--json", "--threads", threads,
-               "--min-time", min_time,
-               "--batch-sizes", ",".join(str(b) for b in batches)] +
-              list(extra))
+def deepc_bench(deepc, nn_file, batches, threads, min_time=0.5, extra=(),
+                rss=None):
+    """`deepc bench --json` records by (kind, batch); appends the process's
+    max RSS (MiB) to the list `rss` if given."""
+    cmd = [str(c) for c in [deepc, "bench", nn_file, "--json", "--threads",
+                            threads, "--min-time", min_time, "--batch-sizes",
+                            ",".join(str(b) for b in batches)] + list(extra)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    out, err = proc.stdout.read(), proc.stderr.read()  # both a few lines
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    proc.stderr.close()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, out, err)
+    if rss is not None:
+        rss.append(usage.ru_maxrss / 1024)
     records = {}
     for line in out.splitlines():
         r = json.loads(line)
@@ -424,18 +436,17 @@ class Bench:
         for f in files:
             rel = f.relative_to(ROOT)
             pick = main_model(f)
-            recs = []
+            recs, rss = [], []
             try:
                 for _ in range(self.repeats):
                     recs.append(deepc_bench(self.deepc, f, [1], 1, min_time=0,
-                                            extra=pick))
+                                            extra=pick, rss=rss))
             except subprocess.CalledProcessError as e:
                 err = (e.stderr or "").strip().splitlines()
                 self.add("compile", f"| {rel} | does not compile: "
                          f"{err[0] if err else e.returncode} | | |")
                 continue
-            _, _, peak = timed([self.deepc, "bench", f, "--min-time", 0,
-                                "--batch-sizes", 1] + pick)
+            peak = max(rss)
             if pick:
                 rel = f"{rel} (model {pick[1]})"
             cells = []
