@@ -8,12 +8,18 @@
 // caller wants it and frees the buffers the compiled code malloc'ed (once
 // each: two results may share one; 0xdeadbeef marks a constant global).
 //
+// The compiled code's malloc and free go through an allocation guard kept
+// in the object (addAllocationGuard): a buffer larger than the machine's
+// memory, or one malloc refuses, ends the call with longjmp to its wrapper,
+// which frees every buffer the call held and returns 2.
+//
 //===----------------------------------------------------------------------===//
 #include "codegen/AOT.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <functional>
@@ -21,6 +27,19 @@
 using namespace mlir;
 
 namespace deepc {
+
+// The allocation guard's symbols, all internal to the object.
+static constexpr const char *kGuardedMalloc = "__deepc_malloc";
+static constexpr const char *kGuardedFree = "__deepc_free";
+static constexpr const char *kGuardReleaseAll = "__deepc_release_all";
+static constexpr const char *kGuardExit = "__deepc_exit"; ///< jmp_buf *
+static constexpr const char *kGuardLive = "__deepc_live"; ///< list head
+static constexpr const char *kGuardMemory =
+    "__deepc_memory"; ///< bytes, 0: unknown
+/// Bytes reserved for a jmp_buf (glibc's: 200 on x86-64, 312 on AArch64).
+static constexpr int64_t kJmpBufBytes = 512;
+/// Each guarded buffer starts with {prev, next} of the list of live ones.
+static constexpr int64_t kHeaderBytes = 16;
 
 int64_t FlatTensor::numel() const {
   int64_t n = 1;
@@ -186,6 +205,18 @@ public:
     b.setInsertionPointToStart(ok);
   }
 
+  /// A new block at the end of the current function.
+  Block *newBlock() {
+    Region *region = b.getInsertionBlock()->getParent();
+    region->push_back(new Block());
+    return &region->back();
+  }
+
+  /// The address of the global `name`.
+  Value addressOf(StringRef name) {
+    return LLVM::AddressOfOp::create(b, ptrTy, name);
+  }
+
   Value isNull(Value p) {
     return LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::eq, p,
                                 LLVM::ZeroOp::create(b, ptrTy));
@@ -197,6 +228,181 @@ public:
   Type ptrTy, i64, i32;
 };
 } // namespace
+
+/// A thread-local internal pointer global, initially null.
+static void addPointerGlobal(WrapperBuilder &w, StringRef name) {
+  ImplicitLocOpBuilder &b = w.b;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(w.module.getBody());
+  auto global = LLVM::GlobalOp::create(
+      b, w.ptrTy, /*isConstant=*/false, LLVM::Linkage::Internal, name,
+      Attribute(), /*alignment=*/8, /*addrSpace=*/0, /*dsoLocal=*/true,
+      /*thread_local_=*/true);
+  Block *init = b.createBlock(&global.getInitializerRegion());
+  b.setInsertionPointToStart(init);
+  LLVM::ReturnOp::create(b, ValueRange{LLVM::ZeroOp::create(b, w.ptrTy)});
+}
+
+/// Routes the compiled code's malloc and free through guard functions:
+///   __deepc_malloc(size): a buffer of more bytes than the machine has, or
+///     one malloc refuses, longjmps to *__deepc_exit (set by the wrapper
+///     around each call; null outside one, where the null is returned);
+///     else a block with a 16-byte header linking it into __deepc_live.
+///   __deepc_free(p): unlinks and frees it.
+///   __deepc_release_all(): frees every live block (the call was stopped).
+/// The object stays dependent on the C library only (sysconf, _setjmp,
+/// longjmp). JIT code has its own guard (codegen/JIT.cpp).
+static void addAllocationGuard(WrapperBuilder &w) {
+  ImplicitLocOpBuilder &b = w.b;
+  MLIRContext *ctx = b.getContext();
+  Type ptr = w.ptrTy, i64 = w.i64, voidTy = LLVM::LLVMVoidType::get(ctx);
+  // Move the compiled code's calls first: the guard's own calls below go
+  // to the C library's malloc and free.
+  (void)SymbolTable::replaceAllSymbolUses(StringAttr::get(ctx, "malloc"),
+                                          StringAttr::get(ctx, kGuardedMalloc),
+                                          w.module.getOperation());
+  (void)SymbolTable::replaceAllSymbolUses(StringAttr::get(ctx, "free"),
+                                          StringAttr::get(ctx, kGuardedFree),
+                                          w.module.getOperation());
+  auto libMalloc = w.getOrDeclare("malloc", ptr, {i64});
+  auto libFree = w.getOrDeclare("free", voidTy, {ptr});
+  auto sysconf = w.getOrDeclare("sysconf", i64, {w.i32});
+  auto setjmp = w.getOrDeclare("_setjmp", w.i32, {ptr});
+  setjmp.setPassthroughAttr(b.getArrayAttr({b.getStringAttr("returns_twice")}));
+  auto longjmp = w.getOrDeclare("longjmp", voidTy, {ptr, w.i32});
+  longjmp.setPassthroughAttr(b.getArrayAttr({b.getStringAttr("noreturn")}));
+  addPointerGlobal(w, kGuardExit);
+  addPointerGlobal(w, kGuardLive);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(w.module.getBody());
+    LLVM::GlobalOp::create(b, i64, /*isConstant=*/false,
+                           LLVM::Linkage::Internal, kGuardMemory,
+                           b.getI64IntegerAttr(0), /*alignment=*/8);
+  }
+  auto slot = [&](Value header, int64_t word) { // &header[word]
+    return w.wordPtr(header, word);
+  };
+  auto ne0 = [&](Value p) {
+    return LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::ne, p,
+                                LLVM::ZeroOp::create(b, ptr));
+  };
+
+  // __deepc_malloc(size)
+  {
+    auto func = w.startFunction(kGuardedMalloc, ptr, {i64});
+    func.setLinkage(LLVM::Linkage::Internal);
+    Value size = func.getArgument(0);
+    // The machine's memory, asked once (sysconf is a system call) and kept
+    // in __deepc_memory: _SC_PHYS_PAGES (85) x _SC_PAGESIZE (30), as glibc
+    // numbers them; no limit (all ones) if either is unknown.
+    Value memorySlot = w.addressOf(kGuardMemory);
+    Value cached = LLVM::LoadOp::create(b, i64, memorySlot);
+    Block *ask = w.newBlock(), *judge = w.newBlock();
+    judge->addArgument(i64, b.getLoc());
+    LLVM::CondBrOp::create(
+        b,
+        LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::eq, cached, w.constI64(0)),
+        ask, ValueRange{}, judge, ValueRange{cached});
+    b.setInsertionPointToStart(ask);
+    Value pages = LLVM::CallOp::create(b, sysconf, ValueRange{w.constI32(85)})
+                      .getResult();
+    Value pageSize =
+        LLVM::CallOp::create(b, sysconf, ValueRange{w.constI32(30)})
+            .getResult();
+    Value known = LLVM::AndOp::create(
+        b,
+        LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::sgt, pages, w.constI64(0)),
+        LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::sgt, pageSize,
+                             w.constI64(0)));
+    Value asked = LLVM::SelectOp::create(
+        b, known, LLVM::MulOp::create(b, pages, pageSize), w.constI64(-1));
+    LLVM::StoreOp::create(b, asked, memorySlot);
+    LLVM::BrOp::create(b, ValueRange{asked}, judge);
+
+    b.setInsertionPointToStart(judge);
+    Value memory = judge->getArgument(0);
+    Block *tryMalloc = w.newBlock(), *refuse = w.newBlock(),
+          *link = w.newBlock(), *stop = w.newBlock(), *giveNull = w.newBlock();
+    LLVM::CondBrOp::create(
+        b, LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::ugt, size, memory),
+        refuse, tryMalloc);
+
+    b.setInsertionPointToStart(tryMalloc);
+    Value raw =
+        LLVM::CallOp::create(
+            b, libMalloc,
+            ValueRange{LLVM::AddOp::create(b, size, w.constI64(kHeaderBytes))})
+            .getResult();
+    LLVM::CondBrOp::create(b, ne0(raw), link, refuse);
+
+    b.setInsertionPointToStart(refuse);
+    Value exit = LLVM::LoadOp::create(b, ptr, w.addressOf(kGuardExit));
+    LLVM::CondBrOp::create(b, ne0(exit), stop, giveNull);
+    b.setInsertionPointToStart(stop);
+    LLVM::CallOp::create(b, longjmp, ValueRange{exit, w.constI32(1)});
+    LLVM::UnreachableOp::create(b);
+    b.setInsertionPointToStart(giveNull);
+    LLVM::ReturnOp::create(b, ValueRange{LLVM::ZeroOp::create(b, ptr)});
+
+    // raw->prev = 0; raw->next = live; if (live) live->prev = raw;
+    // live = raw; return raw + 16.
+    b.setInsertionPointToStart(link);
+    Value liveSlot = w.addressOf(kGuardLive);
+    Value head = LLVM::LoadOp::create(b, ptr, liveSlot);
+    LLVM::StoreOp::create(b, LLVM::ZeroOp::create(b, ptr), slot(raw, 0));
+    LLVM::StoreOp::create(b, head, slot(raw, 1));
+    Value scratch = LLVM::AllocaOp::create(b, ptr, i64, w.constI64(1), 8);
+    LLVM::StoreOp::create(
+        b, raw, LLVM::SelectOp::create(b, ne0(head), slot(head, 0), scratch));
+    LLVM::StoreOp::create(b, raw, liveSlot);
+    LLVM::ReturnOp::create(
+        b,
+        ValueRange{w.offsetPtr(raw, b.getI8Type(), w.constI64(kHeaderBytes))});
+  }
+
+  // __deepc_free(p)
+  {
+    auto func = w.startFunction(kGuardedFree, voidTy, {ptr});
+    func.setLinkage(LLVM::Linkage::Internal);
+    Value p = func.getArgument(0);
+    Block *unlink = w.newBlock(), *done = w.newBlock();
+    LLVM::CondBrOp::create(b, ne0(p), unlink, done);
+    b.setInsertionPointToStart(done);
+    LLVM::ReturnOp::create(b, ValueRange{});
+    // prev ? prev->next : live = next; next ? next->prev : scratch = prev.
+    b.setInsertionPointToStart(unlink);
+    Value header = w.offsetPtr(p, b.getI8Type(), w.constI64(-kHeaderBytes));
+    Value prev = LLVM::LoadOp::create(b, ptr, slot(header, 0));
+    Value next = LLVM::LoadOp::create(b, ptr, slot(header, 1));
+    Value scratch = LLVM::AllocaOp::create(b, ptr, i64, w.constI64(1), 8);
+    LLVM::StoreOp::create(b, next,
+                          LLVM::SelectOp::create(b, ne0(prev), slot(prev, 1),
+                                                 w.addressOf(kGuardLive)));
+    LLVM::StoreOp::create(
+        b, prev, LLVM::SelectOp::create(b, ne0(next), slot(next, 0), scratch));
+    LLVM::CallOp::create(b, libFree, ValueRange{header});
+    LLVM::ReturnOp::create(b, ValueRange{});
+  }
+
+  // __deepc_release_all(): while (live) { h = live; live = h->next; free(h); }
+  {
+    auto func = w.startFunction(kGuardReleaseAll, voidTy, {});
+    func.setLinkage(LLVM::Linkage::Internal);
+    Block *loop = w.newBlock(), *body = w.newBlock(), *done = w.newBlock();
+    LLVM::BrOp::create(b, ValueRange{}, loop);
+    b.setInsertionPointToStart(loop);
+    Value h = LLVM::LoadOp::create(b, ptr, w.addressOf(kGuardLive));
+    LLVM::CondBrOp::create(b, ne0(h), body, done);
+    b.setInsertionPointToStart(body);
+    LLVM::StoreOp::create(b, LLVM::LoadOp::create(b, ptr, slot(h, 1)),
+                          w.addressOf(kGuardLive));
+    LLVM::CallOp::create(b, libFree, ValueRange{h});
+    LLVM::BrOp::create(b, ValueRange{}, loop);
+    b.setInsertionPointToStart(done);
+    LLVM::ReturnOp::create(b, ValueRange{});
+  }
+}
 
 static int64_t elementBytes(DType t) {
   return t == DType::F64 || t == DType::I64 ? 8 : 4;
@@ -223,6 +429,29 @@ static void callAndCollect(WrapperBuilder &w, const FunctionSpec &spec,
     operands.push_back(results);
   }
   operands.append(descriptors.begin(), descriptors.end());
+
+  // exit = &jmp_buf; if (_setjmp(exit)) { release all; exit = 0; return 2; }
+  Value exitSlot = w.addressOf(kGuardExit);
+  Value jmpBuf = LLVM::AllocaOp::create(b, w.ptrTy, b.getI8Type(),
+                                        w.constI64(kJmpBufBytes), 16);
+  LLVM::StoreOp::create(b, jmpBuf, exitSlot);
+  auto setjmp = w.module.lookupSymbol<LLVM::LLVMFuncOp>("_setjmp");
+  Value jumped =
+      LLVM::CallOp::create(b, setjmp, ValueRange{jmpBuf}).getResult();
+  Block *refused = w.newBlock(), *run = w.newBlock();
+  LLVM::CondBrOp::create(
+      b,
+      LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::ne, jumped, w.constI32(0)),
+      refused, run);
+  b.setInsertionPointToStart(refused);
+  LLVM::CallOp::create(
+      b, w.module.lookupSymbol<LLVM::LLVMFuncOp>(kGuardReleaseAll),
+      ValueRange{});
+  LLVM::StoreOp::create(b, LLVM::ZeroOp::create(b, w.ptrTy),
+                        w.addressOf(kGuardExit));
+  LLVM::ReturnOp::create(b, ValueRange{w.constI32(2)});
+  b.setInsertionPointToStart(run);
+
   LLVM::CallOp::create(b, callee, operands);
 
   Value marker = w.constI64(0xdeadbeef);
@@ -253,12 +482,14 @@ static void callAndCollect(WrapperBuilder &w, const FunctionSpec &spec,
     Value toFree = LLVM::SelectOp::create(b, fresh, allocated, w.constI64(0));
     LLVM::CallOp::create(
         b,
-        w.getOrDeclare("free", LLVM::LLVMVoidType::get(b.getContext()),
+        w.getOrDeclare(kGuardedFree, LLVM::LLVMVoidType::get(b.getContext()),
                        {w.ptrTy}),
         ValueRange{LLVM::IntToPtrOp::create(b, w.ptrTy, toFree)});
     freed.push_back(allocated);
     at += 3 + 2 * rank;
   }
+  LLVM::StoreOp::create(b, LLVM::ZeroOp::create(b, w.ptrTy),
+                        w.addressOf(kGuardExit));
   LLVM::ReturnOp::create(b, ValueRange{w.constI32(0)});
 }
 
@@ -378,6 +609,7 @@ llvm::Error addAOTWrappers(ModuleOp module, ArrayRef<AOTEntry> entries) {
 
   ImplicitLocOpBuilder b(module.getLoc(), module.getContext());
   WrapperBuilder w(module, b);
+  addAllocationGuard(w);
   for (const AOTEntry &e : entries) {
     if (!module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_" + e.spec.name))
       return llvm::createStringError("no C interface for @" + e.spec.name);

@@ -96,7 +96,8 @@ static void writeModel(llvm::raw_ostream &os, const AOTEntry &e) {
        << cType(t.dtype) << "s (" << t.str() << ")\n";
     outs += std::string(", ") + cType(t.dtype) + " *" + name;
   }
-  os << " *  Returns 0, or 1 for a null pointer or n <= 0. */\n";
+  os << " *  Returns 0, 1 for a null pointer or n <= 0, or 2 when its "
+        "buffers do not\n *  fit in memory (out is then left as it was). */\n";
   os << "int " << m << "_forward(const float *params, " << inputs << "int64_t n"
      << outs << ");\n";
   os << "/** Elements per sample of each input and result. */\n"
@@ -144,8 +145,10 @@ static void writeTrain(llvm::raw_ostream &os, const AOTEntry &e) {
       inputs +=
           std::string("const ") + cType(a.type.dtype) + " *" + a.name + ", ";
     }
-  os << " *  Returns 0, or 1 for a null pointer (state may be null when "
-        "the\n *  state count is 0) or n <= 0. */\n"
+  os << " *  Returns 0, 1 for a null pointer (state may be null when the "
+        "state\n *  count is 0) or n <= 0, or 2 when its buffers do not fit "
+        "in memory\n *  (params, state and loss are then left as they "
+        "were). */\n"
      << "int " << t << "_step(float *params, float *state, " << inputs
      << "int64_t n, float lr, float *loss);\n";
   os << "enum { " << t << "_num_params = " << e.params.size() << ", " << t

@@ -7,7 +7,10 @@ import sys
 
 prefixes = tuple(p + "_" for p in sys.argv[1:])
 libc = {"malloc", "free", "memcpy", "memset", "memmove", "aligned_alloc",
-        "posix_memalign", "abort"}
+        "posix_memalign", "abort",
+        # the allocation guard (docs/AOT.md): memory size, the jump out of a
+        # call, thread-local state (__tls_get_addr is the loader's, in libc)
+        "sysconf", "_setjmp", "longjmp", "__tls_get_addr"}
 libm = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos",
         "tan", "sinh", "cosh", "tanh", "pow", "sqrt", "erf", "erfc", "fma",
         "floor", "ceil", "round", "trunc", "fmod", "atan", "atan2", "asin",
