@@ -125,11 +125,11 @@ def FusePass : Pass<"deepc-fuse", "mlir::ModuleOp"> {
     - a producer whose value is also a function result (the optimizer's new
       momentum buffer, returned and read by the parameter update) stays a
       result of the fused op, computed once, so one loop updates both;
-    - a cheap producer (at most 4 arith ops, no division, at most one
-      operand of its result's size) read by several generics, each reading
-      every element once, is computed again in each and never stored:
-      batchnorm's and layernorm's x - mean, the masked attention scores,
-      the bias add read by relu and by the backward ReLU mask;
+    - a cheap producer (at most 4 arith ops, no division, float operands
+      only, at most one of its result's size) read by several generics,
+      each reading every element once, is computed again in each and never
+      stored: batchnorm's and layernorm's x - mean, the bias add read by
+      relu and by the backward ReLU mask;
     - a producer read by two linalg ops otherwise (an exp, a sum of two
       full tensors) is not fused: each would compute it again;
     - a producer read broadcast by its consumer (a per-channel scale read

@@ -515,3 +515,47 @@ func.func @per_row_unit_dim(%x: tensor<4x64x64xf32>, %var: tensor<4x64x1xf32>) -
 // CHECK:         linalg.generic {{.*}}ins(%{{.*}}, %[[R]] :
 // CHECK-NOT:       math.rsqrt
 // CHECK:         return
+
+// -----
+
+#id = affine_map<(i, j) -> (i, j)>
+#row = affine_map<(i, j) -> (i)>
+
+// Must not be recomputed: the causal mask's where(m, s, -1e9) reads an i1
+// tensor; computed inside softmax's max and again in the normalization it
+// measured slower than stored once, so both read it.
+func.func @masked_scores(%m: tensor<64x64xi1>, %s: tensor<64x64xf32>) -> (tensor<64xf32>, tensor<64x64xf32>) {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %r0 = tensor.empty() : tensor<64xf32>
+  %big = arith.constant -1.0e9 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %acc = linalg.fill ins(%ninf : f32) outs(%r0 : tensor<64xf32>) -> tensor<64xf32>
+  %w = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %s : tensor<64x64xi1>, tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%c: i1, %v: f32, %o: f32):
+    %r = arith.select %c, %v, %big : f32
+    linalg.yield %r : f32
+  } -> tensor<64x64xf32>
+  %max = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%w : tensor<64x64xf32>) outs(%acc : tensor<64xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.maximumf %v, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<64xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.mulf %v, %v : f32
+    linalg.yield %r : f32
+  } -> tensor<64x64xf32>
+  return %max, %y : tensor<64xf32>, tensor<64x64xf32>
+}
+
+// CHECK-LABEL: func.func @masked_scores
+// CHECK:         %[[W:.*]] = linalg.generic
+// CHECK:           arith.select
+// CHECK:         linalg.generic {{.*}}ins(%[[W]] :
+// CHECK-NOT:       arith.select
+// CHECK:         linalg.generic {{.*}}ins(%[[W]] :
+// CHECK-NOT:       arith.select
+// CHECK:         return
