@@ -172,10 +172,14 @@ def run(args, work):
     ckpt = os.path.join(work, "ckpt.safetensors")
     ref_path = os.path.join(work, "reference.safetensors")
 
-    # The reference: one run, not interrupted.
+    # The reference: one run, not interrupted. Unbuffered, as the killed
+    # runs below are: a buffered readline() can take the next epochs' lines
+    # too, which communicate() never sees (under load the reference seemed
+    # to print epochs [1, 4, 5, ...]).
     t0 = time.monotonic()
     proc = subprocess.Popen(base + ["--save", ref_path],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            bufsize=0)
     first = proc.stdout.readline()
     first_at = time.monotonic() - t0
     out, err = proc.communicate()
