@@ -2,8 +2,10 @@
 """fashion_cnn_bn.nn in PyTorch (Debian's python3-torch 1.13), same model,
 optimizer, cosine schedule over steps and batch, for the wall-time
 comparison in README.md. Usage: torch_reference.py [EPOCHS] [MAX_STEPS]
-(MAX_STEPS stops early and reports the time per step). PyTorch at its best
-here, as /work/shared/TOOLCHAIN.md says: one thread, OpenBLAS unpinned."""
+[DROP1 DROP2] (MAX_STEPS, if not 0, stops early and reports the time per
+step). PyTorch at its best here, as /work/shared/TOOLCHAIN.md says: one
+thread, OpenBLAS unpinned (put bench.py's OpenBLAS first on
+LD_LIBRARY_PATH: Debian's default libblas.so.3 is the reference BLAS)."""
 import math
 import sys
 import time
@@ -20,13 +22,19 @@ def load(kind):
     return fashion_torch.load(kind, (-1, 1, 28, 28))
 
 
+# Dropout after each conv stage: fashion_cnn_bn.nn's 0.1 and 0.2 unless
+# given (DROP1 DROP2); the dense layer's is 0.5.
+drop1 = float(sys.argv[3]) if len(sys.argv) > 3 else 0.1
+drop2 = float(sys.argv[4]) if len(sys.argv) > 4 else 0.2
 net = nn.Sequential(
-    nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
-    nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-    nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.BatchNorm1d(128), nn.ReLU(),
-    nn.Dropout(0.4), nn.Linear(128, 10))
-epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-max_steps = int(sys.argv[2]) if len(sys.argv) > 2 else None
+    nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Dropout(drop1),
+    nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+    nn.Dropout(drop2),
+    nn.Flatten(), nn.Linear(64 * 7 * 7, 256), nn.BatchNorm1d(256), nn.ReLU(),
+    nn.Dropout(0.5), nn.Linear(256, 10))
+epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+max_steps = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 x, y = load("train")
 xt, yt = load("t10k")
 steps_per_epoch = math.ceil(len(x) / 64)
