@@ -15,15 +15,10 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "timing.h"
 #include <time.h>
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
-
-static double cpuSeconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int main(int argc, char **argv) {
   int64_t n = argc > 1 ? atol(argv[1]) : 64;
@@ -43,10 +38,10 @@ int main(int argc, char **argv) {
     x[i] = (float)(i % 251) / 251.0f;
   if (CAT(MODEL, _forward)(p, x, n, y))
     return 1;
-  double t0 = cpuSeconds();
+  double t0 = now(CLOCK_PROCESS_CPUTIME_ID);
   for (long i = 0; i < calls; ++i)
     CAT(MODEL, _forward)(p, x, n, y);
-  double t = (cpuSeconds() - t0) / (double)calls;
+  double t = (now(CLOCK_PROCESS_CPUTIME_ID) - t0) / (double)calls;
   printf("%.4f ms cpu per call (y[0] = %g)\n", t * 1e3, (double)y[0]);
   return 0;
 }

@@ -19,23 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "timing.h"
 #include <time.h>
 
 typedef struct {
   long m, n, k;
   char ta, tb;
 } Shape;
-
-static double now(clockid_t clock) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 static int useDnnl;
 enum { MAX_CALLS = 1 << 20 };
@@ -103,15 +93,11 @@ int main(int argc, char **argv) {
         cpus[calls] = (now(CLOCK_PROCESS_CPUTIME_ID) - cpu) * 1e3;
         ++calls;
       }
-      qsort(walls, (size_t)calls, sizeof(double), cmp);
-      qsort(cpus, (size_t)calls, sizeof(double), cmp);
-      wallMedians[r] = walls[calls / 2];
-      cpuMedians[r] = cpus[calls / 2];
+      wallMedians[r] = median(walls, calls);
+      cpuMedians[r] = median(cpus, calls);
     }
-    qsort(wallMedians, (size_t)repeats, sizeof(double), cmp);
-    qsort(cpuMedians, (size_t)repeats, sizeof(double), cmp);
-    printf("%s %.5f %.5f\n", argv[arg], wallMedians[repeats / 2],
-           cpuMedians[repeats / 2]);
+    printf("%s %.5f %.5f\n", argv[arg], median(wallMedians, repeats),
+           median(cpuMedians, repeats));
     fflush(stdout);
     free(a);
     free(b);

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "timing.h"
 #include <time.h>
 
 enum { MAX_THREADS = 64, MAX_REPEATS = 1000 };
@@ -22,12 +23,6 @@ static long elements;
 static int threads, repeats;
 static pthread_barrier_t barrier;
 static double walls[MAX_REPEATS], cpus[MAX_REPEATS];
-
-static double now(clockid_t clock) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void *run(void *arg) {
   long t = (long)arg;
@@ -56,11 +51,6 @@ static void *run(void *arg) {
   return NULL;
 }
 
-static int cmp(const void *x, const void *y) {
-  double u = *(const double *)x, v = *(const double *)y;
-  return (u > v) - (u < v);
-}
-
 int main(int argc, char **argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: stream THREADS ELEMENTS REPEATS\n");
@@ -84,10 +74,8 @@ int main(int argc, char **argv) {
   run((void *)0);
   for (long t = 1; t < threads; ++t)
     pthread_join(tid[t], NULL);
-  qsort(walls, (size_t)repeats, sizeof(double), cmp);
-  qsort(cpus, (size_t)repeats, sizeof(double), cmp);
   double bytes = 12.0 * (double)elements;
-  printf("%.2f %.2f\n", bytes / walls[repeats / 2] / 1e9,
-         bytes / cpus[repeats / 2] / 1e9);
+  printf("%.2f %.2f\n", bytes / median(walls, repeats) / 1e9,
+         bytes / median(cpus, repeats) / 1e9);
   return a[elements / 2] != 7.0f; /* keeps the stores live */
 }
