@@ -280,9 +280,6 @@ static void addAllocationGuard(WrapperBuilder &w) {
                            LLVM::Linkage::Internal, kGuardMemory,
                            b.getI64IntegerAttr(0), /*alignment=*/8);
   }
-  auto slot = [&](Value header, int64_t word) { // &header[word]
-    return w.wordPtr(header, word);
-  };
   auto ne0 = [&](Value p) {
     return LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::ne, p,
                                 LLVM::ZeroOp::create(b, ptr));
@@ -350,11 +347,12 @@ static void addAllocationGuard(WrapperBuilder &w) {
     b.setInsertionPointToStart(link);
     Value liveSlot = w.addressOf(kGuardLive);
     Value head = LLVM::LoadOp::create(b, ptr, liveSlot);
-    LLVM::StoreOp::create(b, LLVM::ZeroOp::create(b, ptr), slot(raw, 0));
-    LLVM::StoreOp::create(b, head, slot(raw, 1));
+    LLVM::StoreOp::create(b, LLVM::ZeroOp::create(b, ptr), w.wordPtr(raw, 0));
+    LLVM::StoreOp::create(b, head, w.wordPtr(raw, 1));
     Value scratch = LLVM::AllocaOp::create(b, ptr, i64, w.constI64(1), 8);
     LLVM::StoreOp::create(
-        b, raw, LLVM::SelectOp::create(b, ne0(head), slot(head, 0), scratch));
+        b, raw,
+        LLVM::SelectOp::create(b, ne0(head), w.wordPtr(head, 0), scratch));
     LLVM::StoreOp::create(b, raw, liveSlot);
     LLVM::ReturnOp::create(
         b,
@@ -373,14 +371,16 @@ static void addAllocationGuard(WrapperBuilder &w) {
     // prev ? prev->next : live = next; next ? next->prev : scratch = prev.
     b.setInsertionPointToStart(unlink);
     Value header = w.offsetPtr(p, b.getI8Type(), w.constI64(-kHeaderBytes));
-    Value prev = LLVM::LoadOp::create(b, ptr, slot(header, 0));
-    Value next = LLVM::LoadOp::create(b, ptr, slot(header, 1));
+    Value prev = LLVM::LoadOp::create(b, ptr, w.wordPtr(header, 0));
+    Value next = LLVM::LoadOp::create(b, ptr, w.wordPtr(header, 1));
     Value scratch = LLVM::AllocaOp::create(b, ptr, i64, w.constI64(1), 8);
     LLVM::StoreOp::create(b, next,
-                          LLVM::SelectOp::create(b, ne0(prev), slot(prev, 1),
+                          LLVM::SelectOp::create(b, ne0(prev),
+                                                 w.wordPtr(prev, 1),
                                                  w.addressOf(kGuardLive)));
     LLVM::StoreOp::create(
-        b, prev, LLVM::SelectOp::create(b, ne0(next), slot(next, 0), scratch));
+        b, prev,
+        LLVM::SelectOp::create(b, ne0(next), w.wordPtr(next, 0), scratch));
     LLVM::CallOp::create(b, libFree, ValueRange{header});
     LLVM::ReturnOp::create(b, ValueRange{});
   }
@@ -395,7 +395,7 @@ static void addAllocationGuard(WrapperBuilder &w) {
     Value h = LLVM::LoadOp::create(b, ptr, w.addressOf(kGuardLive));
     LLVM::CondBrOp::create(b, ne0(h), body, done);
     b.setInsertionPointToStart(body);
-    LLVM::StoreOp::create(b, LLVM::LoadOp::create(b, ptr, slot(h, 1)),
+    LLVM::StoreOp::create(b, LLVM::LoadOp::create(b, ptr, w.wordPtr(h, 1)),
                           w.addressOf(kGuardLive));
     LLVM::CallOp::create(b, libFree, ValueRange{h});
     LLVM::BrOp::create(b, ValueRange{}, loop);
