@@ -176,6 +176,22 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
     mr x kc and kc x nr panel sharing half of L1 and an mc x kc block of A
     half of L2.
 
+    Small M: a `linalg.matmul` reading B transposed, with K a static
+    multiple of the lanes L, a static N and fewer rows than 4 register
+    tiles of rows (M < 4r, r the largest with r x r accumulators in half of
+    the vector registers: 4 with 32 registers, 2 with 16), reads B as
+    stored instead of packing it:
+
+      P[m, n, l] += A[m, kk, l] * B[n, kk, l]  (A, B expanded to K/L x L)
+      C[m, n]    += sum_l P[m, n, l]
+
+    the partial sums in register tiles of r x c vectors (c = half the
+    registers / rows: 4 x 4, then leftover rows as 2 x 8 and 1 x 16 on
+    AVX-512) with the K/L loop innermost, one horizontal sum per (m, n).
+    A dynamic M branches at run time (`scf.if` M < 4r), the other branch
+    taking the packed path. Not in a training step (a function with
+    `nn.train`), which keeps the packed kernel's order of summation.
+
     The register loops are peeled so the main tiles are statically shaped;
     those are vectorized (`vector.contract`, accumulators hoisted out of the
     K loop) and lowered to outer products and FMAs. Peeled remainders of

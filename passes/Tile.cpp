@@ -535,6 +535,368 @@ LogicalResult TilePass::splitOnRows(RewriterBase &rewriter,
   return tilePacked(rewriter, copies[1], t);
 }
 
+//===----------------------------------------------------------------------===//
+// Small M: a matrix-vector kernel on B as stored
+//===----------------------------------------------------------------------===//
+//
+// A matmul reading B transposed (N x K, K contiguous, as `nn.dense` lowers)
+// with few rows of A packs B into panels on every call (the weight is an
+// argument) only to reuse each panel for those few rows. Below
+// kSmallMRowTiles register tiles of rows, it reads B as stored instead:
+// K is split into K/L x L (L the vector lanes), lane-wise partial sums
+//
+//   P[m, n, l] += A[m, kk, l] * B[n, kk, l]        (kk reduction)
+//
+// accumulate in an r x c register tile of vectors over the kk loop, and
+// one horizontal sum per (m, n) adds them to C: C[m, n] += sum_l P[m, n, l].
+
+/// The discardable attribute that marks the two ops of a small-M matmul:
+/// 0 on the partial sums, 1 on the horizontal sums.
+static constexpr llvm::StringLiteral kSmallMAttr = "deepc.small_m";
+
+/// A matmul takes the small-M kernel when its rows are fewer than this many
+/// register tiles of rows (measured: bench/RESULTS.md).
+static constexpr int64_t kSmallMRowTiles = 4;
+
+static int64_t hostLanes(const HostModel &host) {
+  return std::max<int64_t>(host.vectorBits / 32, 4);
+}
+
+/// The rows of A in a full register tile of the small-M kernel: the largest
+/// r with r x r accumulators in half of the vector registers (4 with
+/// AVX-512's 32, 2 with 16).
+static int64_t smallMRows(const HostModel &host) {
+  int64_t accumulators = (host.vectorBits >= 512 ? 32 : 16) / 2;
+  int64_t rows = 1;
+  while ((rows + 1) * (rows + 1) <= accumulators)
+    ++rows;
+  return rows;
+}
+
+/// The rows of B in a register tile of `rows` rows of A: the accumulators
+/// take half of the vector registers, at most `n` of them per row.
+static int64_t smallMCols(const HostModel &host, int64_t rows, int64_t n) {
+  int64_t accumulators = (host.vectorBits >= 512 ? 32 : 16) / 2;
+  return std::clamp<int64_t>(accumulators / rows, 1, n);
+}
+
+/// Tiles the partial sums `op` (loops m, n, kk, l) for a register tile of
+/// `rows` rows of A (M tiled by `mTile`, 0: not tiled), with the N loop
+/// peeled; the kk loop comes later, innermost (tileSmallMReduction).
+static LogicalResult tileSmallMRegisters(RewriterBase &rewriter, Operation *op,
+                                         const HostModel &host, int64_t rows,
+                                         int64_t mTile) {
+  int64_t n = cast<linalg::LinalgOp>(op).getStaticLoopRanges()[1];
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      tile(rewriter, op, {mTile, smallMCols(host, rows, n), 0, 0});
+  if (failed(tiled))
+    return op->emitOpError("cannot be tiled for the registers");
+  for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
+    peel(rewriter, loop);
+  return success();
+}
+
+/// Tiles the kk loop of every register tile of the partial sums in `root`
+/// by one step, so the accumulators are the loop's whole iter_arg (and the
+/// accumulators, once vectorized, are hoisted out of it into registers).
+static LogicalResult tileSmallMReduction(RewriterBase &rewriter,
+                                         Operation *root) {
+  SmallVector<linalg::GenericOp> tiles;
+  root->walk([&](linalg::GenericOp op) {
+    auto mark = op->getAttrOfType<IntegerAttr>(kSmallMAttr);
+    if (mark && mark.getInt() == 0 && op.getStaticLoopRanges()[2] != 1)
+      tiles.push_back(op);
+  });
+  for (linalg::GenericOp op : tiles) {
+    rewriter.setInsertionPoint(op);
+    if (failed(tile(rewriter, op, {0, 0, 1, 0})))
+      return op.emitOpError("cannot be tiled along K");
+  }
+  return success();
+}
+
+/// The op marked `kSmallMAttr` in `loop`'s body.
+static Operation *findSmallM(scf::ForOp loop) {
+  Operation *found = nullptr;
+  loop.getBody()->walk([&](linalg::GenericOp op) {
+    if (op->hasAttr(kSmallMAttr))
+      found = op;
+  });
+  return found;
+}
+
+static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *partial,
+                                    const HostModel &host, int64_t m,
+                                    int64_t rows);
+
+/// Rewrites the matmul `op` (B read transposed, K a static multiple of the
+/// lanes) as the partial sums and their horizontal sums, and tiles both.
+static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
+                                   const HostModel &host) {
+  MLIRContext *context = op.getContext();
+  Location loc = op.getLoc();
+  int64_t lanes = hostLanes(host);
+  Value a = op.getDpsInputOperand(0)->get();
+  Value b = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  auto bType = cast<RankedTensorType>(b.getType());
+  Type f32 = bType.getElementType();
+  int64_t m = cast<RankedTensorType>(a.getType()).getDimSize(0);
+  int64_t n = bType.getDimSize(0), k = bType.getDimSize(1);
+
+  rewriter.setInsertionPoint(op);
+  SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
+  auto expand = [&](Value value, int64_t rows) -> Value {
+    auto type = RankedTensorType::get({rows, k / lanes, lanes}, f32);
+    SmallVector<OpFoldResult> sizes = {
+        tensor::getMixedSize(rewriter, loc, value, 0),
+        rewriter.getIndexAttr(k / lanes), rewriter.getIndexAttr(lanes)};
+    return tensor::ExpandShapeOp::create(rewriter, loc, type, value, split,
+                                         sizes);
+  };
+  Value a3 = expand(a, m), b3 = expand(b, n);
+  Value empty = tensor::EmptyOp::create(
+      rewriter, loc,
+      SmallVector<OpFoldResult>{tensor::getMixedSize(rewriter, loc, a, 0),
+                                rewriter.getIndexAttr(n),
+                                rewriter.getIndexAttr(lanes)},
+      f32);
+  Value zero =
+      arith::ConstantOp::create(rewriter, loc, f32, rewriter.getZeroAttr(f32));
+  Value sums0 = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+
+  AffineExpr dm, dn, dk, dl;
+  bindDims(context, dm, dn, dk, dl);
+  auto par = utils::IteratorType::parallel;
+  auto red = utils::IteratorType::reduction;
+  auto partial = linalg::GenericOp::create(
+      rewriter, loc, sums0.getType(), ValueRange{a3, b3}, ValueRange{sums0},
+      SmallVector<AffineMap>{AffineMap::get(4, 0, {dm, dk, dl}, context),
+                             AffineMap::get(4, 0, {dn, dk, dl}, context),
+                             AffineMap::get(4, 0, {dm, dn, dl}, context)},
+      SmallVector<utils::IteratorType>{par, par, red, par},
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+        Value sum = arith::AddFOp::create(builder, loc, args[2], product);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  partial->setAttr(kSmallMAttr, rewriter.getI64IntegerAttr(0));
+
+  bindDims(context, dm, dn, dl);
+  auto sums = linalg::GenericOp::create(
+      rewriter, loc, c.getType(), ValueRange{partial.getResult(0)},
+      ValueRange{c},
+      SmallVector<AffineMap>{AffineMap::get(3, 0, {dm, dn, dl}, context),
+                             AffineMap::get(3, 0, {dm, dn}, context)},
+      SmallVector<utils::IteratorType>{par, par, red},
+      [](OpBuilder &builder, Location loc, ValueRange args) {
+        Value sum = arith::AddFOp::create(builder, loc, args[1], args[0]);
+        linalg::YieldOp::create(builder, loc, sum);
+      });
+  sums->setAttr(kSmallMAttr, rewriter.getI64IntegerAttr(1));
+  rewriter.replaceOp(op, sums->getResults());
+
+  // The horizontal sums: one row and one vector of columns at a time.
+  rewriter.setInsertionPoint(sums);
+  FailureOr<scf::SCFTilingResult> sumTiles =
+      tile(rewriter, sums, {1, std::min(n, lanes), 0});
+  if (failed(sumTiles))
+    return sums.emitOpError("cannot be tiled");
+  for (LoopLikeOpInterface loop : llvm::reverse(sumTiles->loops))
+    peel(rewriter, loop);
+
+  // The partial sums: full register tiles of rows, then the rows left.
+  Operation *scope = partial->getParentOp();
+  if (failed(tileSmallMRows(rewriter, partial, host, m, smallMRows(host))))
+    return failure();
+  return tileSmallMReduction(rewriter, scope);
+}
+
+/// Tiles the partial sums `partial` of M = `m` rows for the registers:
+/// tiles of `rows` rows, then the rows left over (a dynamic count) in
+/// tiles of rows / 2, rows / 4, ..., 1 (at most one of each).
+static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *partial,
+                                    const HostModel &host, int64_t m,
+                                    int64_t rows) {
+  if (!ShapedType::isDynamic(m) && m <= rows)
+    return tileSmallMRegisters(rewriter, partial, host, m, 0);
+  rewriter.setInsertionPoint(partial);
+  FailureOr<scf::SCFTilingResult> rowTiles =
+      tile(rewriter, partial, {rows, 0, 0, 0});
+  if (failed(rowTiles))
+    return partial->emitOpError("cannot be tiled by rows");
+  auto rowLoop = cast<scf::ForOp>(rowTiles->loops.front().getOperation());
+  Operation *full = rowTiles->tiledOps.front();
+  scf::ForOp left;
+  bool peeled =
+      rows > 1 &&
+      succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, rowLoop, left));
+  if (peeled) {
+    // Every step of the main loop is a full one: its tile size, min(rows,
+    // ub - iv), is `rows` (the peeling's own simplification cannot always
+    // see it once that bound is composed of the outer remainder's).
+    SmallVector<affine::AffineMinOp> sizes;
+    for (auto min : rowLoop.getBody()->getOps<affine::AffineMinOp>())
+      if (llvm::is_contained(min.getOperands(), rowLoop.getInductionVar()) &&
+          llvm::any_of(min.getMap().getResults(), [&](AffineExpr e) {
+            auto c = dyn_cast<AffineConstantExpr>(e);
+            return c && c.getValue() == rows;
+          }))
+        sizes.push_back(min);
+    for (affine::AffineMinOp min : sizes) {
+      rewriter.setInsertionPoint(min);
+      rewriter.replaceOpWithNewOp<arith::ConstantIndexOp>(min, rows);
+    }
+  }
+  if (failed(tileSmallMRegisters(rewriter, full, host, rows, 0)))
+    return failure();
+  if (!peeled)
+    return success();
+  Operation *rest = findSmallM(left);
+  if (!rest)
+    return full->emitOpError("lost its remainder rows");
+  if (!ShapedType::isDynamic(m))
+    return tileSmallMRegisters(rewriter, rest, host, m % rows, 0);
+  return tileSmallMRows(rewriter, rest, host, m, rows / 2);
+}
+
+/// The small-M decision for a matmul `op` without batch dims: returns a
+/// null op when it took the small-M kernel, `op` when it does not apply,
+/// or, for a dynamic M, the copy of `op` in the branch for the other rows
+/// (an scf.if on M picks the small-M kernel below the threshold at run
+/// time), which the caller tiles as usual.
+static FailureOr<linalg::LinalgOp>
+tileSmallM(RewriterBase &rewriter, linalg::LinalgOp op, const HostModel &host) {
+  std::optional<bool> transposed = matmulRhsTransposed(op);
+  if (!transposed || !*transposed)
+    return op;
+  // Training steps keep the packed kernel's order of summation (along K,
+  // one product at a time, as PyTorch's CPU GEMM): split into lanes, a dot
+  // product rounds differently, and training amplifies it (resnet_mini at
+  // batch 8 left PyTorch's losses by 5e-4 in 20 steps).
+  auto function = op->getParentOfType<FunctionOpInterface>();
+  if (function && function->hasAttr("nn.train"))
+    return op;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t m = ranges[0], n = ranges[1], k = ranges[2];
+  int64_t lanes = hostLanes(host);
+  int64_t threshold = kSmallMRowTiles * smallMRows(host);
+  if (ShapedType::isDynamic(n) || ShapedType::isDynamic(k) || k % lanes != 0)
+    return op;
+  if (!ShapedType::isDynamic(m)) {
+    if (m >= threshold)
+      return op;
+    if (failed(rewriteSmallM(rewriter, op, host)))
+      return failure();
+    return linalg::LinalgOp();
+  }
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value rows =
+      tensor::DimOp::create(rewriter, loc, op.getDpsInputOperand(0)->get(), 0);
+  Value few = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::ult, rows,
+      arith::ConstantIndexOp::create(rewriter, loc, threshold));
+  auto branch = scf::IfOp::create(rewriter, loc, op->getResultTypes(), few,
+                                  /*addThenBlock=*/true,
+                                  /*addElseBlock=*/true);
+  SmallVector<linalg::LinalgOp> copies;
+  for (Region *region : {&branch.getThenRegion(), &branch.getElseRegion()}) {
+    rewriter.setInsertionPointToStart(&region->front());
+    auto copy = cast<linalg::LinalgOp>(rewriter.clone(*op));
+    scf::YieldOp::create(rewriter, loc, copy->getResults());
+    copies.push_back(copy);
+  }
+  rewriter.replaceOp(op, branch->getResults());
+  if (failed(rewriteSmallM(rewriter, copies[0], host)))
+    return failure();
+  return copies[1];
+}
+
+/// Replaces the static tile `op` of a small-M matmul's partial sums (r x c
+/// x 1 x L) by FMAs on vectors of L, r x c accumulators, or of its
+/// horizontal sums (1 x c x L) by c vector reductions.
+static void vectorizeSmallM(RewriterBase &rewriter, linalg::GenericOp op) {
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  Type f32 = getElementTypeOrSelf(op.getDpsInitOperand(0)->get());
+  Value pad =
+      arith::ConstantOp::create(rewriter, loc, f32, rewriter.getZeroAttr(f32));
+  auto index = [&](int64_t i) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, i);
+  };
+  auto read = [&](Value source, ArrayRef<int64_t> shape,
+                  SmallVector<Value> at) -> Value {
+    auto type = VectorType::get(shape, f32);
+    SmallVector<bool> inBounds(shape.size(), true);
+    return vector::TransferReadOp::create(rewriter, loc, type, source, at, pad,
+                                          inBounds);
+  };
+  Value init = op.getDpsInitOperand(0)->get();
+  Value c0 = index(0);
+  Value result;
+  if (op->getAttrOfType<IntegerAttr>(kSmallMAttr).getInt() == 0) {
+    int64_t rows = ranges[0], cols = ranges[1], lanes = ranges[3];
+    Value a = op.getDpsInputOperand(0)->get();
+    Value b = op.getDpsInputOperand(1)->get();
+    SmallVector<Value> as, bs;
+    for (int64_t i = 0; i < rows; ++i)
+      as.push_back(read(a, {lanes}, {index(i), c0, c0}));
+    for (int64_t j = 0; j < cols; ++j)
+      bs.push_back(read(b, {lanes}, {index(j), c0, c0}));
+    // One accumulator a vector, each its own subset of the tile, so that
+    // each is hoisted out of the kk loop into a register.
+    result = init;
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j) {
+        SmallVector<Value> at = {index(i), index(j), c0};
+        Value sum = read(init, {lanes}, at);
+        sum = vector::FMAOp::create(rewriter, loc, as[i], bs[j], sum);
+        result = vector::TransferWriteOp::create(rewriter, loc, sum, result, at,
+                                                 ArrayRef<bool>{true})
+                     .getResult();
+      }
+  } else {
+    int64_t cols = ranges[1], lanes = ranges[2];
+    Value partial = op.getDpsInputOperand(0)->get();
+    Value out = read(init, {1, cols}, {c0, c0});
+    for (int64_t j = 0; j < cols; ++j) {
+      Value lane = read(partial, {lanes}, {c0, index(j), c0});
+      Value acc = vector::ExtractOp::create(rewriter, loc, out,
+                                            ArrayRef<int64_t>{0, j});
+      Value sum =
+          vector::ReductionOp::create(rewriter, loc, vector::CombiningKind::ADD,
+                                      lane, acc, arith::FastMathFlags::reassoc);
+      out = vector::InsertOp::create(rewriter, loc, sum, out,
+                                     ArrayRef<int64_t>{0, j});
+    }
+    result = vector::TransferWriteOp::create(rewriter, loc, out, init,
+                                             ValueRange{c0, c0},
+                                             ArrayRef<bool>{true, true})
+                 .getResult();
+  }
+  rewriter.replaceOp(op, result);
+}
+
+/// Vectorizes every tile of the small-M matmuls under `root` (their shapes
+/// are static once the peeled bounds are folded).
+static LogicalResult vectorizeSmallMTiles(RewriterBase &rewriter,
+                                          Operation *root) {
+  SmallVector<linalg::GenericOp> tiles;
+  root->walk([&](linalg::GenericOp op) {
+    if (op->hasAttr(kSmallMAttr))
+      tiles.push_back(op);
+  });
+  for (linalg::GenericOp op : tiles) {
+    if (op.hasDynamicShape())
+      return op.emitOpError("small-M tile has a dynamic shape");
+    vectorizeSmallM(rewriter, op);
+  }
+  return success();
+}
+
 /// Cache tiles, then register tiles with their loops peeled.
 LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
                                         linalg::LinalgOp op,
@@ -543,6 +905,12 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
   if (failed(dims))
     return success();
   if (dims->batch.empty()) {
+    FailureOr<linalg::LinalgOp> rest = tileSmallM(rewriter, op, model);
+    if (failed(rest))
+      return failure();
+    if (!*rest)
+      return success();
+    op = *rest;
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     ContractionTiles t = chooseTiles(model, ranges[dims->m[0]],
                                      ranges[dims->n[0]], ranges[dims->k[0]],
@@ -629,6 +997,9 @@ void TilePass::runOnOperation() {
     if (failed(applyPatternsGreedily(root, std::move(patterns))))
       return signalPassFailure();
   }
+
+  if (failed(vectorizeSmallMTiles(rewriter, root)))
+    return signalPassFailure();
 
   // The remainders of a packed contraction's register tiles: rows left
   // over from mr-row tiles, and a dynamic K left over from kr steps, go one

@@ -6,7 +6,8 @@
 // least 8), one per scf.forall iteration; each chunk is tiled as on one
 // thread. The packing of B stays outside, done once. M is dynamic: with
 // fewer than 2 x 2 x 8 rows, the calling thread does it all (no OpenMP
-// region to fork and join).
+// region to fork and join). Fewer than 16 rows take the small-M kernel
+// (tile.mlir), which stays on the calling thread.
 func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: tensor<?x64xf32>) -> tensor<?x64xf32> {
   %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
        ins(%x, %w : tensor<?x256xf32>, tensor<64x256xf32>) outs(%c : tensor<?x64xf32>) -> tensor<?x64xf32>
@@ -15,8 +16,12 @@ func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: te
 
 // CHECK-DAG:   #[[CHUNK:.*]] = affine_map<()[s0] -> (((s0 ceildiv 2) ceildiv 8) * 8)>
 // CHECK-LABEL: func.func @dense_dynamic_m
-// CHECK:         vector.transfer_write {{.*}} : vector<1x16x16xf32>, tensor<2x256x32xf32>
 // CHECK:         %[[M:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x256xf32>
+// CHECK:         %[[FEW:.*]] = arith.cmpi ult, %[[M]], %c16 : index
+// CHECK:         scf.if %[[FEW]]
+// CHECK-NOT:       scf.forall
+// CHECK:         } else {
+// CHECK:         vector.transfer_write {{.*}} : vector<1x16x16xf32>, tensor<2x256x32xf32>
 // CHECK:         %[[ENOUGH:.*]] = arith.cmpi sge, %[[M]], %c32 : index
 // CHECK:         scf.if %[[ENOUGH]]
 // CHECK:         %[[C:.*]] = affine.apply #[[CHUNK]]()[%[[M]]]
