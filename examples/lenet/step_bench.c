@@ -41,6 +41,6 @@ int main(int argc, char **argv) {
   for (int i = 0; i < steps; ++i)
     fit_step(p, s, x, y, n, 1e-3f, &loss);
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
-  printf("loss %f, %.1f ms cpu per step\n", loss,
+  printf("loss %f, %.3f ms cpu per step\n", loss,
          ((b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6) / steps);
 }
