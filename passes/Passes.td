@@ -170,6 +170,19 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
     vectorized too. With `threads` > 1 the rows are first split into that
     many chunks of whole register tiles by an `scf.forall`.
 
+    On one thread, a packed contraction whose result is read only by an
+    elementwise `linalg.generic` over M x N (its epilogue: bias,
+    activation, residual add, the backward ReLU mask; reading the result
+    through the identity, its other operands per element, per column, per
+    row or as scalars) shares its register tiles with that op when an
+    mr x K panel of A fits in L1: the epilogue is rewritten over
+    M x N/nr x nr, tiled with `scf::tileConsumerAndFuseProducersUsingSCF`
+    (by N blocks for L2 if needed, then mr rows of one panel), the
+    contraction and its zero fill fused into each tile over all of K. Each
+    tile's accumulators start as zeros in registers and go through the
+    epilogue when K is done: C is neither zero-filled nor stored. A longer
+    K keeps the epilogue as a loop of its own.
+
     Other matmuls reading B transposed get it transposed once into K x N, so
     their register tiles are row-major loads rather than in-register
     transposes; their K loop runs outside M and N, with cache tiles for an

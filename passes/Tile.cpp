@@ -25,6 +25,8 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/ADT/StringMap.h"
@@ -468,6 +470,231 @@ static LogicalResult tilePacked(RewriterBase &rewriter, linalg::GenericOp op,
     return op.emitOpError("cannot be tiled for the registers");
   rewriter.replaceOp(current, inner->replacements);
   for (LoopLikeOpInterface loop : llvm::reverse(inner->loops))
+    peel(rewriter, loop);
+  return success();
+}
+
+/// The marks of an elementwise op fused into the tiles of the packed
+/// contraction it reads (the epilogue), and of that contraction and the
+/// fill that zeroes its accumulators (the producers fused with it), so
+/// the later phases of the pass find their tiles.
+static constexpr llvm::StringLiteral kEpilogueAttr = "deepc.epilogue";
+static constexpr llvm::StringLiteral kEpilogueProducerAttr =
+    "deepc.epilogue_producer";
+
+/// The epilogue of the packed contraction `op`: the one op that reads its
+/// result (through the collapse back to M x N), when that op is an
+/// elementwise linalg.generic over M x N that reads the result once,
+/// through the identity, writes through the identity, and reads its other
+/// operands per element, per column (a bias), per row or as scalars.
+/// Null when there is none; then C is written whole and read by a loop of
+/// its own, as before.
+static linalg::GenericOp findEpilogue(linalg::GenericOp op) {
+  Value result = op.getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  auto collapse = dyn_cast<tensor::CollapseShapeOp>(*result.user_begin());
+  if (!collapse || !collapse.getResult().hasOneUse())
+    return {};
+  auto epilogue =
+      dyn_cast<linalg::GenericOp>(*collapse.getResult().user_begin());
+  if (!epilogue || !epilogue.hasPureTensorSemantics() ||
+      epilogue.getNumLoops() != 2 || epilogue.getNumParallelLoops() != 2 ||
+      epilogue.getNumDpsInits() != 1 || epilogue.hasIndexSemantics())
+    return {};
+  OpOperand *init = epilogue.getDpsInitOperand(0);
+  if (!epilogue.getMatchingIndexingMap(init).isIdentity() ||
+      epilogue.payloadUsesValueFromOperand(init))
+    return {};
+  int reads = 0;
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    AffineMap map = epilogue.getMatchingIndexingMap(input);
+    if (input->get() == collapse.getResult()) {
+      if (!map.isIdentity())
+        return {};
+      ++reads;
+      continue;
+    }
+    if (!map.isProjectedPermutation() ||
+        (map.getNumResults() == 2 && !map.isIdentity()))
+      return {};
+  }
+  return reads == 1 ? epilogue : linalg::GenericOp();
+}
+
+/// Rewrites `epilogue` to run over the packed contraction `op`'s own
+/// iteration space M x N/nr x nr (reading its result directly, its other
+/// operands reshaped to match, which costs no copy), so the two can share
+/// tiles. Returns the new epilogue.
+static linalg::GenericOp epilogueOnPanels(RewriterBase &rewriter,
+                                          linalg::GenericOp epilogue,
+                                          linalg::GenericOp op) {
+  Location loc = epilogue.getLoc();
+  MLIRContext *context = op.getContext();
+  Value packed = op.getResult(0);
+  auto packedType = cast<RankedTensorType>(packed.getType());
+  int64_t panels = packedType.getDimSize(1), nr = packedType.getDimSize(2);
+  rewriter.setInsertionPoint(epilogue);
+  AffineExpr m, j, l;
+  bindDims(context, m, j, l);
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(3, context);
+  // M x N -> M x N/nr x nr.
+  auto onPanels = [&](Value matrix) -> Value {
+    auto type = cast<RankedTensorType>(matrix.getType());
+    auto panelType = RankedTensorType::get({type.getDimSize(0), panels, nr},
+                                           type.getElementType());
+    SmallVector<OpFoldResult> sizes = {
+        tensor::getMixedSize(rewriter, loc, matrix, 0),
+        rewriter.getIndexAttr(panels), rewriter.getIndexAttr(nr)};
+    return tensor::ExpandShapeOp::create(rewriter, loc, panelType, matrix,
+                                         {{0}, {1, 2}}, sizes);
+  };
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    Value value = input->get();
+    AffineMap map = epilogue.getMatchingIndexingMap(input);
+    if (value.getDefiningOp() == *packed.user_begin()) {
+      inputs.push_back(packed);
+      maps.push_back(identity);
+    } else if (map.getNumResults() == 2) {
+      inputs.push_back(onPanels(value));
+      maps.push_back(identity);
+    } else if (map.getNumResults() == 1 && map.getDimPosition(0) == 1) {
+      // A column vector (the bias): N -> N/nr x nr.
+      auto type = cast<RankedTensorType>(value.getType());
+      auto panelType =
+          RankedTensorType::get({panels, nr}, type.getElementType());
+      inputs.push_back(tensor::ExpandShapeOp::create(
+          rewriter, loc, panelType, value, {{0, 1}},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(panels),
+                                 rewriter.getIndexAttr(nr)}));
+      maps.push_back(AffineMap::get(3, 0, {j, l}, context));
+    } else if (map.getNumResults() == 1) {
+      inputs.push_back(value);
+      maps.push_back(AffineMap::get(3, 0, {m}, context));
+    } else {
+      inputs.push_back(value);
+      maps.push_back(AffineMap::get(3, 0, {}, context));
+    }
+  }
+  // The usual init, an empty tensor, is made in its new shape (an
+  // expand_shape of it would be left for the canonicalizer to fold).
+  Value init = epilogue.getDpsInitOperand(0)->get();
+  if (init.getDefiningOp<tensor::EmptyOp>()) {
+    auto type = cast<RankedTensorType>(init.getType());
+    init = tensor::EmptyOp::create(
+        rewriter, loc,
+        {tensor::getMixedSize(rewriter, loc, init, 0),
+         rewriter.getIndexAttr(panels), rewriter.getIndexAttr(nr)},
+        type.getElementType());
+  } else {
+    init = onPanels(init);
+  }
+  maps.push_back(identity);
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  auto onTiles = linalg::GenericOp::create(
+      rewriter, loc, init.getType(), inputs, ValueRange{init}, maps, iterators);
+  IRMapping mapping;
+  epilogue.getRegion().cloneInto(&onTiles.getRegion(), mapping);
+  onTiles->setAttr(kEpilogueAttr, rewriter.getUnitAttr());
+  Value result = tensor::CollapseShapeOp::create(
+      rewriter, loc, epilogue.getResultTypes()[0], onTiles.getResult(0),
+      ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+  rewriter.replaceOp(epilogue, result);
+  return onTiles;
+}
+
+/// Tiles the epilogue `onTiles` (over M x N/nr x nr) by `sizes` and fuses
+/// into each tile the producers marked with kEpilogueProducerAttr: the
+/// packed contraction it reads, over all of K, and its zero fill. Returns
+/// the loops, outermost first.
+static FailureOr<SmallVector<LoopLikeOpInterface>>
+tileEpilogue(RewriterBase &rewriter, linalg::GenericOp onTiles,
+             ArrayRef<int64_t> sizes) {
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(
+      getAsIndexOpFoldResult(onTiles.getContext(), sizes));
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp, OpResult producer,
+         bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (producer.getOwner()->hasAttr(kEpilogueProducerAttr))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(onTiles);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(onTiles.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  for (OpResult result : onTiles->getResults())
+    if (Value replacement = tiled->replacements.lookup(result))
+      rewriter.replaceAllUsesWith(result, replacement);
+  // The untiled ops are dead now: the epilogue, its fused producers, and
+  // what only they read (the reshapes of its operands), erased here so the
+  // IR after the pass does not depend on the order the canonicalizer
+  // visits them.
+  SmallVector<Operation *> dead = {onTiles};
+  while (!dead.empty()) {
+    Operation *op = dead.pop_back_val();
+    SmallVector<Operation *> operands;
+    for (Value operand : op->getOperands())
+      if (Operation *producer = operand.getDefiningOp())
+        operands.push_back(producer);
+    rewriter.eraseOp(op);
+    for (Operation *producer : operands)
+      if (!llvm::is_contained(dead, producer) && isOpTriviallyDead(producer))
+        dead.push_back(producer);
+  }
+  return tiled->loops;
+}
+
+/// The packed contraction `op` and its epilogue in shared tiles: the
+/// epilogue then reads the accumulators of each register tile when K is
+/// done, instead of C from memory in a loop of its own, and C is never
+/// stored. K is not tiled for the caches (`t.kc` is 0): each register tile
+/// runs over all of K.
+static LogicalResult fuseEpilogue(RewriterBase &rewriter, linalg::GenericOp op,
+                                  linalg::GenericOp epilogue,
+                                  const ContractionTiles &t) {
+  linalg::GenericOp onTiles = epilogueOnPanels(rewriter, epilogue, op);
+  if (auto fill =
+          op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>())
+    fill->setAttr(kEpilogueProducerAttr, rewriter.getUnitAttr());
+  op->setAttr(kPackedAttr, rewriter.getI64IntegerAttr(t.mr));
+  op->setAttr(kEpilogueProducerAttr, rewriter.getUnitAttr());
+  if (t.nc) {
+    FailureOr<SmallVector<LoopLikeOpInterface>> blocks =
+        tileEpilogue(rewriter, onTiles, {0, t.nc / t.nr, 0});
+    if (failed(blocks))
+      return epilogue.emitOpError("cannot be tiled with its matmul");
+    onTiles = nullptr;
+    (*blocks).back()->walk([&](linalg::GenericOp inner) {
+      if (inner->hasAttr(kEpilogueAttr))
+        onTiles = inner;
+    });
+  }
+  FailureOr<SmallVector<LoopLikeOpInterface>> loops =
+      tileEpilogue(rewriter, onTiles, {t.mr, 1, 0});
+  if (failed(loops))
+    return op.emitOpError("cannot be tiled with its epilogue");
+  // The contraction's tile in each: K by kr, innermost.
+  linalg::GenericOp contraction;
+  (*loops).back()->walk([&](linalg::GenericOp inner) {
+    if (inner->hasAttr(kEpilogueProducerAttr) && inner.getNumLoops() == 4)
+      contraction = inner;
+  });
+  if (!contraction)
+    return op.emitOpError("lost its tile when fused with its epilogue");
+  rewriter.setInsertionPoint(contraction);
+  FailureOr<scf::SCFTilingResult> kLoop =
+      tile(rewriter, contraction, {0, 0, t.kr, 0});
+  if (failed(kLoop))
+    return op.emitOpError("cannot be tiled for the registers");
+  for (LoopLikeOpInterface loop : llvm::reverse(kLoop->loops))
+    peel(rewriter, loop);
+  for (LoopLikeOpInterface loop : llvm::reverse(*loops))
     peel(rewriter, loop);
   return success();
 }
@@ -930,6 +1157,23 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
         packed = distributeRows(rewriter, *packed, threads, t.mr);
         if (failed(packed))
           return failure();
+        return tilePacked(rewriter, *packed, t);
+      }
+      // An epilogue shares the register tiles when a tile's panel of A,
+      // mr x K, fits in L1: K is then not blocked, so each tile of C is
+      // final after one pass and never stored (with K blocked, a last-block
+      // split measured slower than the epilogue's own loop).
+      int64_t k = ranges[dims->k[0]];
+      linalg::GenericOp epilogue = findEpilogue(*packed);
+      if (epilogue && !ShapedType::isDynamic(k) &&
+          t.mr * k * 4 <= model.l1Bytes) {
+        ContractionTiles whole = t;
+        whole.kc = 0;
+        int64_t n = ranges[dims->n[0]];
+        whole.nc = roundDown(model.l2Bytes / 2 / 4 / k, t.nr);
+        if (n <= whole.nc)
+          whole.nc = 0;
+        return fuseEpilogue(rewriter, *packed, epilogue, whole);
       }
       return tilePacked(rewriter, *packed, t);
     }
@@ -1007,6 +1251,12 @@ void TilePass::runOnOperation() {
   {
     SmallVector<std::pair<linalg::GenericOp, SmallVector<int64_t>>> remainders;
     root->walk([&](linalg::GenericOp op) {
+      // An epilogue's tile over the remainder rows: one row at a time.
+      if (op->hasAttr(kEpilogueAttr) && op.getNumLoops() == 3 &&
+          ShapedType::isDynamic(op.getStaticLoopRanges()[0])) {
+        remainders.push_back({op, SmallVector<int64_t>{1, 0, 0}});
+        return;
+      }
       auto mr = op->getAttrOfType<IntegerAttr>(kPackedAttr);
       if (!mr || op.getNumLoops() != 4)
         return;
@@ -1033,7 +1283,8 @@ void TilePass::runOnOperation() {
     if (op.hasDynamicShape() || op.getStaticLoopRanges().size() > 4 ||
         llvm::product_of(op.getStaticLoopRanges()) > kMaxVectorTile)
       return;
-    if (succeeded(matmulDims(op)) || op->hasAttr(kPackedAttr))
+    if (succeeded(matmulDims(op)) || op->hasAttr(kPackedAttr) ||
+        op->hasAttr(kEpilogueAttr) || op->hasAttr(kEpilogueProducerAttr))
       tiles.push_back(op);
   });
   for (linalg::LinalgOp op : tiles) {
