@@ -1019,23 +1019,40 @@ tileSmallM(RewriterBase &rewriter, linalg::LinalgOp op, const HostModel &host) {
     return linalg::LinalgOp();
   }
   Location loc = op.getLoc();
-  rewriter.setInsertionPoint(op);
+  // The matmul's one elementwise reader (its epilogue) goes into both
+  // branches with it, so the packed branch can still run it inside its
+  // tiles (fuseEpilogue). The branch then stands where the reader stood,
+  // after every operand of both.
+  Operation *reader = nullptr;
+  if (op->getResult(0).hasOneUse()) {
+    auto generic =
+        dyn_cast<linalg::GenericOp>(*op->getResult(0).user_begin());
+    if (generic && generic->getNumResults() == 1 &&
+        generic.getNumLoops() == generic.getNumParallelLoops())
+      reader = generic;
+  }
+  Operation *last = reader ? reader : op.getOperation();
+  rewriter.setInsertionPoint(last);
   Value rows =
       tensor::DimOp::create(rewriter, loc, op.getDpsInputOperand(0)->get(), 0);
   Value few = arith::CmpIOp::create(
       rewriter, loc, arith::CmpIPredicate::ult, rows,
       arith::ConstantIndexOp::create(rewriter, loc, threshold));
-  auto branch = scf::IfOp::create(rewriter, loc, op->getResultTypes(), few,
+  auto branch = scf::IfOp::create(rewriter, loc, last->getResultTypes(), few,
                                   /*addThenBlock=*/true,
                                   /*addElseBlock=*/true);
   SmallVector<linalg::LinalgOp> copies;
   for (Region *region : {&branch.getThenRegion(), &branch.getElseRegion()}) {
     rewriter.setInsertionPointToStart(&region->front());
-    auto copy = cast<linalg::LinalgOp>(rewriter.clone(*op));
-    scf::YieldOp::create(rewriter, loc, copy->getResults());
+    IRMapping mapping;
+    auto copy = cast<linalg::LinalgOp>(rewriter.clone(*op, mapping));
+    Operation *result = reader ? rewriter.clone(*reader, mapping) : copy;
+    scf::YieldOp::create(rewriter, loc, result->getResults());
     copies.push_back(copy);
   }
-  rewriter.replaceOp(op, branch->getResults());
+  rewriter.replaceOp(last, branch->getResults());
+  if (reader)
+    rewriter.eraseOp(op);
   if (failed(rewriteSmallM(rewriter, copies[0], host)))
     return failure();
   return copies[1];
