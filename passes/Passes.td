@@ -189,13 +189,14 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
     mr x kc and kc x nr panel sharing half of L1 and an mc x kc block of A
     half of L2.
 
-    Small M: a `linalg.matmul` reading B transposed, with K a static
-    multiple of the lanes L, a static N and fewer rows than 4 register
+    Small M: a `linalg.matmul` reading B transposed, with a static K of at
+    least the lanes L, a static N and fewer rows than 4 register
     tiles of rows (M < 4r, r the largest with r x r accumulators in half of
     the vector registers: 4 with 32 registers, 2 with 16), reads B as
     stored instead of packing it:
 
       P[m, n, l] += A[m, kk, l] * B[n, kk, l]  (A, B expanded to K/L x L)
+      P[m, n, t] += A[m, K' + t] * B[n, K' + t]  (t < K - K', K' = K/L*L)
       C[m, n]    += sum_l P[m, n, l]
 
     the partial sums in register tiles of r x c vectors (c = half the

@@ -774,11 +774,13 @@ LogicalResult TilePass::splitOnRows(RewriterBase &rewriter,
 //
 //   P[m, n, l] += A[m, kk, l] * B[n, kk, l]        (kk reduction)
 //
-// accumulate in an r x c register tile of vectors over the kk loop, and
+// accumulate in an r x c register tile of vectors over the kk loop; when
+// K is not a multiple of L, the products of its last t < L columns go into
+// the first t lanes (P[m, n, l] += A[m, K - t + l] * B[n, K - t + l]); then
 // one horizontal sum per (m, n) adds them to C: C[m, n] += sum_l P[m, n, l].
 
-/// The discardable attribute that marks the two ops of a small-M matmul:
-/// 0 on the partial sums, 1 on the horizontal sums.
+/// The discardable attribute that marks the ops of a small-M matmul: 0 on
+/// the partial sums, 1 on the horizontal sums, 2 on the last columns of K.
 static constexpr llvm::StringLiteral kSmallMAttr = "deepc.small_m";
 
 /// A matmul takes the small-M kernel when its rows are fewer than this many
@@ -857,8 +859,10 @@ static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *partial,
                                     const HostModel &host, int64_t m,
                                     int64_t rows);
 
-/// Rewrites the matmul `op` (B read transposed, K a static multiple of the
-/// lanes) as the partial sums and their horizontal sums, and tiles both.
+/// Rewrites the matmul `op` (B read transposed, K static and at least the
+/// lanes) as the partial sums (the products of K's last columns, when K is
+/// not a multiple of the lanes, added to their first lanes) and their
+/// horizontal sums, and tiles them.
 static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
                                    const HostModel &host) {
   MLIRContext *context = op.getContext();
@@ -871,16 +875,30 @@ static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
   Type f32 = bType.getElementType();
   int64_t m = cast<RankedTensorType>(a.getType()).getDimSize(0);
   int64_t n = bType.getDimSize(0), k = bType.getDimSize(1);
+  // K = kMain + kTail: whole vectors, then fewer than L columns.
+  int64_t kMain = k / lanes * lanes, kTail = k - kMain;
 
   rewriter.setInsertionPoint(op);
-  SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
-  auto expand = [&](Value value, int64_t rows) -> Value {
-    auto type = RankedTensorType::get({rows, k / lanes, lanes}, f32);
+  auto columns = [&](Value value, int64_t from, int64_t count) -> Value {
+    if (from == 0 && count == k)
+      return value;
+    SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(0),
+                                         rewriter.getIndexAttr(from)};
     SmallVector<OpFoldResult> sizes = {
         tensor::getMixedSize(rewriter, loc, value, 0),
-        rewriter.getIndexAttr(k / lanes), rewriter.getIndexAttr(lanes)};
-    return tensor::ExpandShapeOp::create(rewriter, loc, type, value, split,
-                                         sizes);
+        rewriter.getIndexAttr(count)};
+    SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
+    return tensor::ExtractSliceOp::create(rewriter, loc, value, offsets, sizes,
+                                          strides);
+  };
+  SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
+  auto expand = [&](Value value, int64_t rows) -> Value {
+    auto type = RankedTensorType::get({rows, kMain / lanes, lanes}, f32);
+    SmallVector<OpFoldResult> sizes = {
+        tensor::getMixedSize(rewriter, loc, value, 0),
+        rewriter.getIndexAttr(kMain / lanes), rewriter.getIndexAttr(lanes)};
+    return tensor::ExpandShapeOp::create(
+        rewriter, loc, type, columns(value, 0, kMain), split, sizes);
   };
   Value a3 = expand(a, m), b3 = expand(b, n);
   Value empty = tensor::EmptyOp::create(
@@ -910,10 +928,39 @@ static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
       });
   partial->setAttr(kSmallMAttr, rewriter.getI64IntegerAttr(0));
 
+  // The last kTail columns, one product each, added to the first kTail
+  // lanes of the partial sums: P[m, n, t] += A[m, kMain + t] * B[n, ...].
   bindDims(context, dm, dn, dl);
+  Value sumsIn = partial.getResult(0);
+  linalg::GenericOp tail;
+  if (kTail) {
+    SmallVector<OpFoldResult> zeros(3, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = {
+        tensor::getMixedSize(rewriter, loc, a, 0), rewriter.getIndexAttr(n),
+        rewriter.getIndexAttr(kTail)};
+    SmallVector<OpFoldResult> ones(3, rewriter.getIndexAttr(1));
+    Value lanesOut = tensor::ExtractSliceOp::create(rewriter, loc, sumsIn,
+                                                    zeros, sizes, ones);
+    tail = linalg::GenericOp::create(
+        rewriter, loc, lanesOut.getType(),
+        ValueRange{columns(a, kMain, kTail), columns(b, kMain, kTail)},
+        ValueRange{lanesOut},
+        SmallVector<AffineMap>{AffineMap::get(3, 0, {dm, dl}, context),
+                               AffineMap::get(3, 0, {dn, dl}, context),
+                               AffineMap::get(3, 0, {dm, dn, dl}, context)},
+        SmallVector<utils::IteratorType>{par, par, par},
+        [](OpBuilder &builder, Location loc, ValueRange args) {
+          Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
+          Value sum = arith::AddFOp::create(builder, loc, args[2], product);
+          linalg::YieldOp::create(builder, loc, sum);
+        });
+    tail->setAttr(kSmallMAttr, rewriter.getI64IntegerAttr(2));
+    sumsIn = tensor::InsertSliceOp::create(rewriter, loc, tail.getResult(0),
+                                           sumsIn, zeros, sizes, ones);
+  }
+
   auto sums = linalg::GenericOp::create(
-      rewriter, loc, c.getType(), ValueRange{partial.getResult(0)},
-      ValueRange{c},
+      rewriter, loc, c.getType(), ValueRange{sumsIn}, ValueRange{c},
       SmallVector<AffineMap>{AffineMap::get(3, 0, {dm, dn, dl}, context),
                              AffineMap::get(3, 0, {dm, dn}, context)},
       SmallVector<utils::IteratorType>{par, par, red},
@@ -932,6 +979,15 @@ static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
     return sums.emitOpError("cannot be tiled");
   for (LoopLikeOpInterface loop : llvm::reverse(sumTiles->loops))
     peel(rewriter, loop);
+  if (tail) {
+    rewriter.setInsertionPoint(tail);
+    FailureOr<scf::SCFTilingResult> tailTiles =
+        tile(rewriter, tail, {1, std::min(n, lanes), 0});
+    if (failed(tailTiles))
+      return tail.emitOpError("cannot be tiled");
+    for (LoopLikeOpInterface loop : llvm::reverse(tailTiles->loops))
+      peel(rewriter, loop);
+  }
 
   // The partial sums: full register tiles of rows, then the rows left.
   Operation *scope = partial->getParentOp();
@@ -1009,7 +1065,7 @@ tileSmallM(RewriterBase &rewriter, linalg::LinalgOp op, const HostModel &host) {
   int64_t m = ranges[0], n = ranges[1], k = ranges[2];
   int64_t lanes = hostLanes(host);
   int64_t threshold = kSmallMRowTiles * smallMRows(host);
-  if (ShapedType::isDynamic(n) || ShapedType::isDynamic(k) || k % lanes != 0)
+  if (ShapedType::isDynamic(n) || ShapedType::isDynamic(k) || k < lanes)
     return op;
   if (!ShapedType::isDynamic(m)) {
     if (m >= threshold)
@@ -1060,7 +1116,8 @@ tileSmallM(RewriterBase &rewriter, linalg::LinalgOp op, const HostModel &host) {
 
 /// Replaces the static tile `op` of a small-M matmul's partial sums (r x c
 /// x 1 x L) by FMAs on vectors of L, r x c accumulators, or of its
-/// horizontal sums (1 x c x L) by c vector reductions.
+/// products of K's last columns (1 x c x t, t < L) by c FMAs on vectors of
+/// t, or of its horizontal sums (1 x c x L) by c vector reductions.
 static void vectorizeSmallM(RewriterBase &rewriter, linalg::GenericOp op) {
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
@@ -1102,6 +1159,20 @@ static void vectorizeSmallM(RewriterBase &rewriter, linalg::GenericOp op) {
                                                  ArrayRef<bool>{true})
                      .getResult();
       }
+  } else if (op->getAttrOfType<IntegerAttr>(kSmallMAttr).getInt() == 2) {
+    int64_t cols = ranges[1], width = ranges[2];
+    Value a = read(op.getDpsInputOperand(0)->get(), {width}, {c0, c0});
+    Value b = op.getDpsInputOperand(1)->get();
+    result = init;
+    for (int64_t j = 0; j < cols; ++j) {
+      SmallVector<Value> at = {c0, index(j), c0};
+      Value sum = vector::FMAOp::create(rewriter, loc, a,
+                                        read(b, {width}, {index(j), c0}),
+                                        read(init, {width}, at));
+      result = vector::TransferWriteOp::create(rewriter, loc, sum, result, at,
+                                               ArrayRef<bool>{true})
+                   .getResult();
+    }
   } else {
     int64_t cols = ranges[1], lanes = ranges[2];
     Value partial = op.getDpsInputOperand(0)->get();

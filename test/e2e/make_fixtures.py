@@ -117,14 +117,15 @@ save("conv_expected.2.npy", pool(c, (2, 2), (1, 1), np.mean).astype(np.float32))
 save("conv_expected.3.npy", (pool(d, (2, 2), (2, 2), np.mean) +
                              pool(d, (2, 2), (2, 2), np.max)).astype(np.float32))
 
-# Dense layers whose K is a multiple of the vector lanes (64 and 48), so at
-# fewer than 16 rows deepc-tile runs its small-M kernel (B read as stored,
-# K split into lanes): 23 samples as 23 x 1, 7 x 3 + 2, 3 x 7 + 2 and 23
-# (packed). N = 48 and 10 leave partial register tiles of B's rows.
+# Dense layers with K of at least the vector lanes (64, then 40 = 32 + 8),
+# so at fewer than 16 rows deepc-tile runs its small-M kernel (B read as
+# stored, K split into lanes, the second layer's last 8 columns apart): 23
+# samples as 23 x 1, 7 x 3 + 2, 3 x 7 + 2 and 23 (packed). N = 40 and 10
+# leave partial register tiles of B's rows.
 x = rng.standard_normal((23, 64)).astype(np.float32)
-w1 = (rng.standard_normal((48, 64)) * 0.2).astype(np.float32)
-b1 = (rng.standard_normal(48) * 0.1).astype(np.float32)
-w2 = (rng.standard_normal((10, 48)) * 0.2).astype(np.float32)
+w1 = (rng.standard_normal((40, 64)) * 0.2).astype(np.float32)
+b1 = (rng.standard_normal(40) * 0.1).astype(np.float32)
+w2 = (rng.standard_normal((10, 40)) * 0.2).astype(np.float32)
 b2 = (rng.standard_normal(10) * 0.1).astype(np.float32)
 write_safetensors(os.path.join(HERE, "gemv.safetensors"),
                   {"h.weight": w1, "h.bias": b1, "out.weight": w2, "out.bias": b2})

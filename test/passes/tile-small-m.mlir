@@ -5,7 +5,8 @@
 // lowers), with L = 16 lanes (AVX-512, 32 vector registers): B read as
 // stored, K split into K/L x L; lane-wise partial sums in a register tile
 // of r x c vectors (r x c = 16, half of the registers: 4 x 4, 2 x 8, 1 x
-// 16) over the K/L loop, then one horizontal sum per (m, n) added to C.
+// 16) over the K/L loop, the last K mod L columns into the first lanes,
+// then one horizontal sum per (m, n) added to C.
 //
 // The MLP's first layer at a dynamic batch: below 4 register tiles of rows
 // (M < 16) the small-M kernel runs, else the packed one. Rows go in tiles
@@ -104,16 +105,37 @@ func.func @dense_three_rows(%x: tensor<3x64xf32>, %w: tensor<32x64xf32>, %c: ten
 
 // -----
 
-// K = 20 is not a multiple of the lanes: not the small-M kernel (B is
-// packed, as before: 16 x 16 transposes).
-func.func @k_not_lanes(%x: tensor<1x20xf32>, %w: tensor<16x20xf32>, %c: tensor<1x16xf32>) -> tensor<1x16xf32> {
+// K = 20 is not a multiple of the lanes: its first 16 columns as above,
+// and the products of the last 4 added to the first 4 lanes of the
+// partial sums (FMAs on vectors of 4), before the horizontal sums.
+func.func @k_tail(%x: tensor<1x20xf32>, %w: tensor<16x20xf32>, %c: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
        ins(%x, %w : tensor<1x20xf32>, tensor<16x20xf32>) outs(%c : tensor<1x16xf32>) -> tensor<1x16xf32>
   return %r : tensor<1x16xf32>
 }
 
-// CHECK-LABEL: func.func @k_not_lanes
-// CHECK:         vector.transfer_read {{.*}} : tensor<1x16x20xf32>, vector<1x16x16xf32>
+// CHECK-LABEL: func.func @k_tail
+// CHECK-NOT:     vector<1x16x16xf32>
+// CHECK:         tensor.extract_slice %{{.*}}[0, 0] [1, 16] [1, 1] : tensor<1x20xf32> to tensor<1x16xf32>
+// CHECK:         tensor.extract_slice %{{.*}}[0, 0] [16, 16] [1, 1] : tensor<16x20xf32> to tensor<16x16xf32>
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<16xf32>
+// CHECK:         vector.transfer_read %{{.*}}[%c0, %c16], %{{.*}} : tensor<1x20xf32>, vector<4xf32>
+// CHECK:         vector.transfer_read %{{.*}}[%c0, %c16], %{{.*}} : tensor<16x20xf32>, vector<4xf32>
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<4xf32>
+// CHECK-COUNT-16: vector.reduction <add>
+
+// -----
+
+// K = 12 is less than the lanes: not the small-M kernel (B is packed, as
+// before).
+func.func @k_below_lanes(%x: tensor<1x12xf32>, %w: tensor<16x12xf32>, %c: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<1x12xf32>, tensor<16x12xf32>) outs(%c : tensor<1x16xf32>) -> tensor<1x16xf32>
+  return %r : tensor<1x16xf32>
+}
+
+// CHECK-LABEL: func.func @k_below_lanes
+// CHECK:         vector.transfer_read {{.*}} : tensor<1x16x12xf32>, vector<1x16x12xf32>
 // CHECK-NOT:     vector.reduction
 
 // -----
