@@ -269,10 +269,14 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
   for (void *&p : descriptorPtrs)
     packed.push_back(&p);
   firstNonfinite = -1;
-  auto function = engine->lookupPacked("_mlir_ciface_" + spec.name);
-  if (!function)
-    return function.takeError();
-  if (!runGuarded(*function, packed.data())) {
+  void (*&function)(void **) = entryPoints[spec.name];
+  if (!function) {
+    auto found = engine->lookupPacked("_mlir_ciface_" + spec.name);
+    if (!found)
+      return found.takeError();
+    function = *found;
+  }
+  if (!runGuarded(function, packed.data())) {
     uint64_t memory = physicalMemory(), held = guard.held;
     freeLive();
     return llvm::createStringError(
