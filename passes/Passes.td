@@ -195,13 +195,13 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
     the vector registers: 4 with 32 registers, 2 with 16), reads B as
     stored instead of packing it:
 
-      P[m, n, l] += A[m, kk, l] * B[n, kk, l]  (A, B expanded to K/L x L)
-      P[m, n, t] += A[m, K' + t] * B[n, K' + t]  (t < K - K', K' = K/L*L)
-      C[m, n]    += sum_l P[m, n, l]
+      acc[i, j][l] += A[m + i, k + l] * B[n + j, k + l]   (k = 0, L, ...)
+      C[m + i, n + j] += sum_l acc[i, j][l]
 
-    the partial sums in register tiles of r x c vectors (c = half the
-    registers / rows: 4 x 4, then leftover rows as 2 x 8 and 1 x 16 on
-    AVX-512) with the K/L loop innermost, one horizontal sum per (m, n).
+    in register tiles of C of r x c (c = half the registers / r: 4 x 4,
+    then leftover rows as 2 x 8 and 1 x 16 on AVX-512), the accumulators
+    vectors from zero carried by an scf.for over K; the last K mod L
+    columns' products go in vectors of that width, summed likewise.
     A dynamic M branches at run time (`scf.if` M < 4r), the other branch
     taking the packed path. Not in a training step (a function with
     `nn.train`), which keeps the packed kernel's order of summation.

@@ -770,21 +770,17 @@ LogicalResult TilePass::splitOnRows(RewriterBase &rewriter,
 // with few rows of A packs B into panels on every call (the weight is an
 // argument) only to reuse each panel for those few rows. Below
 // kSmallMRowTiles register tiles of rows, it reads B as stored instead:
-// K is split into K/L x L (L the vector lanes), lane-wise partial sums
-//
-//   P[m, n, l] += A[m, kk, l] * B[n, kk, l]        (kk reduction)
-//
-// accumulate in an r x c register tile of vectors over the kk loop; when
-// K is not a multiple of L, the products of its last t < L columns go into
-// the first t lanes (P[m, n, l] += A[m, K - t + l] * B[n, K - t + l]); then
-// one horizontal sum per (m, n) adds them to C: C[m, n] += sum_l P[m, n, l].
+// the matmul is tiled into r x c tiles of C (r rows of A by c rows of B),
+// and each tile keeps r x c accumulator vectors of L lanes over the K/L
+// steps of K (lane l sums the products at k = kk * L + l); the products of
+// K's last K mod L columns go into vectors of that width; then one
+// horizontal sum per (m, n) adds them to C.
 
-/// The discardable attribute that marks the ops of a small-M matmul: 0 on
-/// the partial sums, 1 on the horizontal sums, 2 on the last columns of K.
+/// The discardable attribute that marks the tiles of a small-M matmul.
 static constexpr llvm::StringLiteral kSmallMAttr = "deepc.small_m";
 
 /// A matmul takes the small-M kernel when its rows are fewer than this many
-/// register tiles of rows (measured: bench/RESULTS.md).
+/// register tiles of rows (measured: docs/ARCHITECTURE.md).
 static constexpr int64_t kSmallMRowTiles = 4;
 
 static int64_t hostLanes(const HostModel &host) {
@@ -809,16 +805,15 @@ static int64_t smallMCols(const HostModel &host, int64_t rows, int64_t n) {
   return std::clamp<int64_t>(accumulators / rows, 1, n);
 }
 
-/// Tiles the partial sums `op` (loops m, n, kk, l) for a register tile of
-/// `rows` rows of A (M tiled by `mTile`, 0: not tiled), with the N loop
-/// peeled; the kk loop comes later, innermost (tileSmallMReduction).
+/// Tiles the matmul `op` (loops m, n, k) for a register tile of `rows`
+/// rows of A (M tiled by `mTile`, 0: not tiled), with the N loop peeled.
 static LogicalResult tileSmallMRegisters(RewriterBase &rewriter, Operation *op,
                                          const HostModel &host, int64_t rows,
                                          int64_t mTile) {
   int64_t n = cast<linalg::LinalgOp>(op).getStaticLoopRanges()[1];
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled =
-      tile(rewriter, op, {mTile, smallMCols(host, rows, n), 0, 0});
+      tile(rewriter, op, {mTile, smallMCols(host, rows, n), 0});
   if (failed(tiled))
     return op->emitOpError("cannot be tiled for the registers");
   for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
@@ -826,189 +821,28 @@ static LogicalResult tileSmallMRegisters(RewriterBase &rewriter, Operation *op,
   return success();
 }
 
-/// Tiles the kk loop of every register tile of the partial sums in `root`
-/// by one step, so the accumulators are the loop's whole iter_arg (and the
-/// accumulators, once vectorized, are hoisted out of it into registers).
-static LogicalResult tileSmallMReduction(RewriterBase &rewriter,
-                                         Operation *root) {
-  SmallVector<linalg::GenericOp> tiles;
-  root->walk([&](linalg::GenericOp op) {
-    auto mark = op->getAttrOfType<IntegerAttr>(kSmallMAttr);
-    if (mark && mark.getInt() == 0 && op.getStaticLoopRanges()[2] != 1)
-      tiles.push_back(op);
-  });
-  for (linalg::GenericOp op : tiles) {
-    rewriter.setInsertionPoint(op);
-    if (failed(tile(rewriter, op, {0, 0, 1, 0})))
-      return op.emitOpError("cannot be tiled along K");
-  }
-  return success();
-}
-
 /// The op marked `kSmallMAttr` in `loop`'s body.
 static Operation *findSmallM(scf::ForOp loop) {
   Operation *found = nullptr;
-  loop.getBody()->walk([&](linalg::GenericOp op) {
+  loop.getBody()->walk([&](linalg::LinalgOp op) {
     if (op->hasAttr(kSmallMAttr))
       found = op;
   });
   return found;
 }
 
-static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *partial,
-                                    const HostModel &host, int64_t m,
-                                    int64_t rows);
-
-/// Rewrites the matmul `op` (B read transposed, K static and at least the
-/// lanes) as the partial sums (the products of K's last columns, when K is
-/// not a multiple of the lanes, added to their first lanes) and their
-/// horizontal sums, and tiles them.
-static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
-                                   const HostModel &host) {
-  MLIRContext *context = op.getContext();
-  Location loc = op.getLoc();
-  int64_t lanes = hostLanes(host);
-  Value a = op.getDpsInputOperand(0)->get();
-  Value b = op.getDpsInputOperand(1)->get();
-  Value c = op.getDpsInitOperand(0)->get();
-  auto bType = cast<RankedTensorType>(b.getType());
-  Type f32 = bType.getElementType();
-  int64_t m = cast<RankedTensorType>(a.getType()).getDimSize(0);
-  int64_t n = bType.getDimSize(0), k = bType.getDimSize(1);
-  // K = kMain + kTail: whole vectors, then fewer than L columns.
-  int64_t kMain = k / lanes * lanes, kTail = k - kMain;
-
-  rewriter.setInsertionPoint(op);
-  auto columns = [&](Value value, int64_t from, int64_t count) -> Value {
-    if (from == 0 && count == k)
-      return value;
-    SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(0),
-                                         rewriter.getIndexAttr(from)};
-    SmallVector<OpFoldResult> sizes = {
-        tensor::getMixedSize(rewriter, loc, value, 0),
-        rewriter.getIndexAttr(count)};
-    SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
-    return tensor::ExtractSliceOp::create(rewriter, loc, value, offsets, sizes,
-                                          strides);
-  };
-  SmallVector<ReassociationIndices> split = {{0}, {1, 2}};
-  auto expand = [&](Value value, int64_t rows) -> Value {
-    auto type = RankedTensorType::get({rows, kMain / lanes, lanes}, f32);
-    SmallVector<OpFoldResult> sizes = {
-        tensor::getMixedSize(rewriter, loc, value, 0),
-        rewriter.getIndexAttr(kMain / lanes), rewriter.getIndexAttr(lanes)};
-    return tensor::ExpandShapeOp::create(
-        rewriter, loc, type, columns(value, 0, kMain), split, sizes);
-  };
-  Value a3 = expand(a, m), b3 = expand(b, n);
-  Value empty = tensor::EmptyOp::create(
-      rewriter, loc,
-      SmallVector<OpFoldResult>{tensor::getMixedSize(rewriter, loc, a, 0),
-                                rewriter.getIndexAttr(n),
-                                rewriter.getIndexAttr(lanes)},
-      f32);
-  Value zero =
-      arith::ConstantOp::create(rewriter, loc, f32, rewriter.getZeroAttr(f32));
-  Value sums0 = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
-
-  AffineExpr dm, dn, dk, dl;
-  bindDims(context, dm, dn, dk, dl);
-  auto par = utils::IteratorType::parallel;
-  auto red = utils::IteratorType::reduction;
-  auto partial = linalg::GenericOp::create(
-      rewriter, loc, sums0.getType(), ValueRange{a3, b3}, ValueRange{sums0},
-      SmallVector<AffineMap>{AffineMap::get(4, 0, {dm, dk, dl}, context),
-                             AffineMap::get(4, 0, {dn, dk, dl}, context),
-                             AffineMap::get(4, 0, {dm, dn, dl}, context)},
-      SmallVector<utils::IteratorType>{par, par, red, par},
-      [](OpBuilder &builder, Location loc, ValueRange args) {
-        Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
-        Value sum = arith::AddFOp::create(builder, loc, args[2], product);
-        linalg::YieldOp::create(builder, loc, sum);
-      });
-  partial->setAttr(kSmallMAttr, rewriter.getI64IntegerAttr(0));
-
-  // The last kTail columns, one product each, added to the first kTail
-  // lanes of the partial sums: P[m, n, t] += A[m, kMain + t] * B[n, ...].
-  bindDims(context, dm, dn, dl);
-  Value sumsIn = partial.getResult(0);
-  linalg::GenericOp tail;
-  if (kTail) {
-    SmallVector<OpFoldResult> zeros(3, rewriter.getIndexAttr(0));
-    SmallVector<OpFoldResult> sizes = {
-        tensor::getMixedSize(rewriter, loc, a, 0), rewriter.getIndexAttr(n),
-        rewriter.getIndexAttr(kTail)};
-    SmallVector<OpFoldResult> ones(3, rewriter.getIndexAttr(1));
-    Value lanesOut = tensor::ExtractSliceOp::create(rewriter, loc, sumsIn,
-                                                    zeros, sizes, ones);
-    tail = linalg::GenericOp::create(
-        rewriter, loc, lanesOut.getType(),
-        ValueRange{columns(a, kMain, kTail), columns(b, kMain, kTail)},
-        ValueRange{lanesOut},
-        SmallVector<AffineMap>{AffineMap::get(3, 0, {dm, dl}, context),
-                               AffineMap::get(3, 0, {dn, dl}, context),
-                               AffineMap::get(3, 0, {dm, dn, dl}, context)},
-        SmallVector<utils::IteratorType>{par, par, par},
-        [](OpBuilder &builder, Location loc, ValueRange args) {
-          Value product = arith::MulFOp::create(builder, loc, args[0], args[1]);
-          Value sum = arith::AddFOp::create(builder, loc, args[2], product);
-          linalg::YieldOp::create(builder, loc, sum);
-        });
-    tail->setAttr(kSmallMAttr, rewriter.getI64IntegerAttr(2));
-    sumsIn = tensor::InsertSliceOp::create(rewriter, loc, tail.getResult(0),
-                                           sumsIn, zeros, sizes, ones);
-  }
-
-  auto sums = linalg::GenericOp::create(
-      rewriter, loc, c.getType(), ValueRange{sumsIn}, ValueRange{c},
-      SmallVector<AffineMap>{AffineMap::get(3, 0, {dm, dn, dl}, context),
-                             AffineMap::get(3, 0, {dm, dn}, context)},
-      SmallVector<utils::IteratorType>{par, par, red},
-      [](OpBuilder &builder, Location loc, ValueRange args) {
-        Value sum = arith::AddFOp::create(builder, loc, args[1], args[0]);
-        linalg::YieldOp::create(builder, loc, sum);
-      });
-  sums->setAttr(kSmallMAttr, rewriter.getI64IntegerAttr(1));
-  rewriter.replaceOp(op, sums->getResults());
-
-  // The horizontal sums: one row and one vector of columns at a time.
-  rewriter.setInsertionPoint(sums);
-  FailureOr<scf::SCFTilingResult> sumTiles =
-      tile(rewriter, sums, {1, std::min(n, lanes), 0});
-  if (failed(sumTiles))
-    return sums.emitOpError("cannot be tiled");
-  for (LoopLikeOpInterface loop : llvm::reverse(sumTiles->loops))
-    peel(rewriter, loop);
-  if (tail) {
-    rewriter.setInsertionPoint(tail);
-    FailureOr<scf::SCFTilingResult> tailTiles =
-        tile(rewriter, tail, {1, std::min(n, lanes), 0});
-    if (failed(tailTiles))
-      return tail.emitOpError("cannot be tiled");
-    for (LoopLikeOpInterface loop : llvm::reverse(tailTiles->loops))
-      peel(rewriter, loop);
-  }
-
-  // The partial sums: full register tiles of rows, then the rows left.
-  Operation *scope = partial->getParentOp();
-  if (failed(tileSmallMRows(rewriter, partial, host, m, smallMRows(host))))
-    return failure();
-  return tileSmallMReduction(rewriter, scope);
-}
-
-/// Tiles the partial sums `partial` of M = `m` rows for the registers:
-/// tiles of `rows` rows, then the rows left over (a dynamic count) in
-/// tiles of rows / 2, rows / 4, ..., 1 (at most one of each).
-static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *partial,
+/// Tiles the matmul `op` of M = `m` rows for the registers: tiles of
+/// `rows` rows, then the rows left over (a dynamic count) in tiles of
+/// rows / 2, rows / 4, ..., 1 (at most one of each).
+static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *op,
                                     const HostModel &host, int64_t m,
                                     int64_t rows) {
   if (!ShapedType::isDynamic(m) && m <= rows)
-    return tileSmallMRegisters(rewriter, partial, host, m, 0);
-  rewriter.setInsertionPoint(partial);
-  FailureOr<scf::SCFTilingResult> rowTiles =
-      tile(rewriter, partial, {rows, 0, 0, 0});
+    return tileSmallMRegisters(rewriter, op, host, m, 0);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> rowTiles = tile(rewriter, op, {rows, 0, 0});
   if (failed(rowTiles))
-    return partial->emitOpError("cannot be tiled by rows");
+    return op->emitOpError("cannot be tiled by rows");
   auto rowLoop = cast<scf::ForOp>(rowTiles->loops.front().getOperation());
   Operation *full = rowTiles->tiledOps.front();
   scf::ForOp left;
@@ -1042,6 +876,16 @@ static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *partial,
   if (!ShapedType::isDynamic(m))
     return tileSmallMRegisters(rewriter, rest, host, m % rows, 0);
   return tileSmallMRows(rewriter, rest, host, m, rows / 2);
+}
+
+/// Tiles the matmul `op` (B read transposed, K static and at least the
+/// lanes) into the small-M kernel's register tiles of C, marked for
+/// vectorizeSmallM.
+static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
+                                   const HostModel &host) {
+  op->setAttr(kSmallMAttr, rewriter.getUnitAttr());
+  int64_t m = op.getStaticLoopRanges()[0];
+  return tileSmallMRows(rewriter, op, host, m, smallMRows(host));
 }
 
 /// The small-M decision for a matmul `op` without batch dims: returns a
@@ -1081,8 +925,7 @@ tileSmallM(RewriterBase &rewriter, linalg::LinalgOp op, const HostModel &host) {
   // after every operand of both.
   Operation *reader = nullptr;
   if (op->getResult(0).hasOneUse()) {
-    auto generic =
-        dyn_cast<linalg::GenericOp>(*op->getResult(0).user_begin());
+    auto generic = dyn_cast<linalg::GenericOp>(*op->getResult(0).user_begin());
     if (generic && generic->getNumResults() == 1 &&
         generic.getNumLoops() == generic.getNumParallelLoops())
       reader = generic;
@@ -1114,100 +957,103 @@ tileSmallM(RewriterBase &rewriter, linalg::LinalgOp op, const HostModel &host) {
   return copies[1];
 }
 
-/// Replaces the static tile `op` of a small-M matmul's partial sums (r x c
-/// x 1 x L) by FMAs on vectors of L, r x c accumulators, or of its
-/// products of K's last columns (1 x c x t, t < L) by c FMAs on vectors of
-/// t, or of its horizontal sums (1 x c x L) by c vector reductions.
-static void vectorizeSmallM(RewriterBase &rewriter, linalg::GenericOp op) {
+/// Replaces the static tile `op` of a small-M matmul (C: r x c, A: r x K,
+/// B: c x K) by its kernel: r x c accumulator vectors of L lanes from zero
+/// over the K/L steps (an scf.for), the last K mod L columns' products in
+/// vectors of that width, then one horizontal sum of each into C.
+static void vectorizeSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
+                            int64_t lanes) {
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  Type f32 = getElementTypeOrSelf(op.getDpsInitOperand(0)->get());
+  int64_t rows = ranges[0], cols = ranges[1], k = ranges[2];
+  int64_t kMain = k / lanes * lanes, kTail = k - kMain;
+  Value a = op.getDpsInputOperand(0)->get();
+  Value b = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  Type f32 = getElementTypeOrSelf(c);
   Value pad =
       arith::ConstantOp::create(rewriter, loc, f32, rewriter.getZeroAttr(f32));
   auto index = [&](int64_t i) -> Value {
     return arith::ConstantIndexOp::create(rewriter, loc, i);
   };
-  auto read = [&](Value source, ArrayRef<int64_t> shape,
-                  SmallVector<Value> at) -> Value {
+  auto read = [&](OpBuilder &builder, Value source, ArrayRef<int64_t> shape,
+                  ValueRange at) -> Value {
     auto type = VectorType::get(shape, f32);
     SmallVector<bool> inBounds(shape.size(), true);
-    return vector::TransferReadOp::create(rewriter, loc, type, source, at, pad,
+    return vector::TransferReadOp::create(builder, loc, type, source, at, pad,
                                           inBounds);
   };
-  Value init = op.getDpsInitOperand(0)->get();
-  Value c0 = index(0);
-  Value result;
-  if (op->getAttrOfType<IntegerAttr>(kSmallMAttr).getInt() == 0) {
-    int64_t rows = ranges[0], cols = ranges[1], lanes = ranges[3];
-    Value a = op.getDpsInputOperand(0)->get();
-    Value b = op.getDpsInputOperand(1)->get();
+  // acc[i * cols + j] += A[i, k0 : k0 + width] * B[j, k0 : k0 + width].
+  auto step = [&](OpBuilder &builder, Value k0, int64_t width,
+                  SmallVector<Value> &acc) {
     SmallVector<Value> as, bs;
     for (int64_t i = 0; i < rows; ++i)
-      as.push_back(read(a, {lanes}, {index(i), c0, c0}));
+      as.push_back(read(builder, a, {width}, {index(i), k0}));
     for (int64_t j = 0; j < cols; ++j)
-      bs.push_back(read(b, {lanes}, {index(j), c0, c0}));
-    // One accumulator a vector, each its own subset of the tile, so that
-    // each is hoisted out of the kk loop into a register.
-    result = init;
+      bs.push_back(read(builder, b, {width}, {index(j), k0}));
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j) {
-        SmallVector<Value> at = {index(i), index(j), c0};
-        Value sum = read(init, {lanes}, at);
-        sum = vector::FMAOp::create(rewriter, loc, as[i], bs[j], sum);
-        result = vector::TransferWriteOp::create(rewriter, loc, sum, result, at,
-                                                 ArrayRef<bool>{true})
-                     .getResult();
+        Value &sum = acc[i * cols + j];
+        sum = vector::FMAOp::create(builder, loc, as[i], bs[j], sum);
       }
-  } else if (op->getAttrOfType<IntegerAttr>(kSmallMAttr).getInt() == 2) {
-    int64_t cols = ranges[1], width = ranges[2];
-    Value a = read(op.getDpsInputOperand(0)->get(), {width}, {c0, c0});
-    Value b = op.getDpsInputOperand(1)->get();
-    result = init;
-    for (int64_t j = 0; j < cols; ++j) {
-      SmallVector<Value> at = {c0, index(j), c0};
-      Value sum = vector::FMAOp::create(rewriter, loc, a,
-                                        read(b, {width}, {index(j), c0}),
-                                        read(init, {width}, at));
-      result = vector::TransferWriteOp::create(rewriter, loc, sum, result, at,
-                                               ArrayRef<bool>{true})
-                   .getResult();
-    }
-  } else {
-    int64_t cols = ranges[1], lanes = ranges[2];
-    Value partial = op.getDpsInputOperand(0)->get();
-    Value out = read(init, {1, cols}, {c0, c0});
-    for (int64_t j = 0; j < cols; ++j) {
-      Value lane = read(partial, {lanes}, {c0, index(j), c0});
-      Value acc = vector::ExtractOp::create(rewriter, loc, out,
-                                            ArrayRef<int64_t>{0, j});
-      Value sum =
-          vector::ReductionOp::create(rewriter, loc, vector::CombiningKind::ADD,
-                                      lane, acc, arith::FastMathFlags::reassoc);
-      out = vector::InsertOp::create(rewriter, loc, sum, out,
-                                     ArrayRef<int64_t>{0, j});
-    }
-    result = vector::TransferWriteOp::create(rewriter, loc, out, init,
-                                             ValueRange{c0, c0},
-                                             ArrayRef<bool>{true, true})
-                 .getResult();
+  };
+  auto zeros = [&](int64_t width) {
+    auto type = VectorType::get({width}, f32);
+    Value zero = arith::ConstantOp::create(rewriter, loc, type,
+                                           DenseElementsAttr::get(type, 0.0f));
+    return SmallVector<Value>(rows * cols, zero);
+  };
+  SmallVector<Value> acc = zeros(lanes);
+  auto loop = scf::ForOp::create(
+      rewriter, loc, index(0), index(kMain), index(lanes), acc,
+      [&](OpBuilder &builder, Location, Value k0, ValueRange carried) {
+        SmallVector<Value> sums(carried);
+        step(builder, k0, lanes, sums);
+        scf::YieldOp::create(builder, loc, sums);
+      });
+  acc = SmallVector<Value>(loop.getResults());
+  SmallVector<Value> tailAcc;
+  if (kTail) {
+    tailAcc = zeros(kTail);
+    step(rewriter, index(kMain), kTail, tailAcc);
   }
+  Value c0 = index(0);
+  Value out = read(rewriter, c, {rows, cols}, {c0, c0});
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      Value sum = vector::ExtractOp::create(rewriter, loc, out,
+                                            ArrayRef<int64_t>{i, j});
+      sum = vector::ReductionOp::create(
+          rewriter, loc, vector::CombiningKind::ADD, acc[i * cols + j], sum,
+          arith::FastMathFlags::reassoc);
+      if (kTail)
+        sum = vector::ReductionOp::create(
+            rewriter, loc, vector::CombiningKind::ADD, tailAcc[i * cols + j],
+            sum, arith::FastMathFlags::reassoc);
+      out = vector::InsertOp::create(rewriter, loc, sum, out,
+                                     ArrayRef<int64_t>{i, j});
+    }
+  Value result =
+      vector::TransferWriteOp::create(rewriter, loc, out, c, ValueRange{c0, c0},
+                                      ArrayRef<bool>{true, true})
+          .getResult();
   rewriter.replaceOp(op, result);
 }
 
 /// Vectorizes every tile of the small-M matmuls under `root` (their shapes
 /// are static once the peeled bounds are folded).
 static LogicalResult vectorizeSmallMTiles(RewriterBase &rewriter,
-                                          Operation *root) {
-  SmallVector<linalg::GenericOp> tiles;
-  root->walk([&](linalg::GenericOp op) {
+                                          Operation *root, int64_t lanes) {
+  SmallVector<linalg::LinalgOp> tiles;
+  root->walk([&](linalg::LinalgOp op) {
     if (op->hasAttr(kSmallMAttr))
       tiles.push_back(op);
   });
-  for (linalg::GenericOp op : tiles) {
+  for (linalg::LinalgOp op : tiles) {
     if (op.hasDynamicShape())
       return op.emitOpError("small-M tile has a dynamic shape");
-    vectorizeSmallM(rewriter, op);
+    vectorizeSmallM(rewriter, op, lanes);
   }
   return success();
 }
@@ -1330,7 +1176,7 @@ void TilePass::runOnOperation() {
       return signalPassFailure();
   }
 
-  if (failed(vectorizeSmallMTiles(rewriter, root)))
+  if (failed(vectorizeSmallMTiles(rewriter, root, hostLanes(model))))
     return signalPassFailure();
 
   // The remainders of a packed contraction's register tiles: rows left
