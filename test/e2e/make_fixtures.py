@@ -23,6 +23,21 @@ def save(name, arr):
     np.save(os.path.join(HERE, name), arr)
 
 
+def two_layers(name, samples, inputs, hidden, outputs, scale):
+    """NAME.safetensors, NAME_x.npy and NAME_expected.npy of
+    dense(relu(dense(x, hidden)), outputs), weights scaled by `scale`."""
+    x = rng.standard_normal((samples, inputs)).astype(np.float32)
+    w1 = (rng.standard_normal((hidden, inputs)) * scale).astype(np.float32)
+    b1 = (rng.standard_normal(hidden) * 0.1).astype(np.float32)
+    w2 = (rng.standard_normal((outputs, hidden)) * scale).astype(np.float32)
+    b2 = (rng.standard_normal(outputs) * 0.1).astype(np.float32)
+    write_safetensors(os.path.join(HERE, name + ".safetensors"),
+                      {"h.weight": w1, "h.bias": b1, "out.weight": w2, "out.bias": b2})
+    save(name + "_x.npy", x)
+    h = np.maximum(dense(x.astype(np.float64), w1, b1), 0)
+    save(name + "_expected.npy", dense(h, w2, b2).astype(np.float32))
+
+
 # Linear model, 72 samples: batches of 64+8, 10*7+2 and 72*1 in the tests.
 x = rng.standard_normal((72, 5)).astype(np.float32)
 w = rng.standard_normal((3, 5)).astype(np.float32)
@@ -32,16 +47,7 @@ save("linear_x.npy", x)
 save("linear_expected.npy", dense(x.astype(np.float64), w, b).astype(np.float32))
 
 # Two-layer perceptron.
-x = rng.standard_normal((72, 20)).astype(np.float32)
-w1 = (rng.standard_normal((16, 20)) * 0.3).astype(np.float32)
-b1 = (rng.standard_normal(16) * 0.1).astype(np.float32)
-w2 = (rng.standard_normal((4, 16)) * 0.3).astype(np.float32)
-b2 = (rng.standard_normal(4) * 0.1).astype(np.float32)
-write_safetensors(os.path.join(HERE, "mlp.safetensors"),
-                  {"h.weight": w1, "h.bias": b1, "out.weight": w2, "out.bias": b2})
-save("mlp_x.npy", x)
-h = np.maximum(dense(x.astype(np.float64), w1, b1), 0)
-save("mlp_expected.npy", dense(h, w2, b2).astype(np.float32))
+two_layers("mlp", 72, 20, 16, 4, 0.3)
 
 # Many ops (test/e2e/predict/Inputs/ops.nn), in float64.
 x = rng.standard_normal((9, 2, 6)).astype(np.float32)
@@ -122,13 +128,4 @@ save("conv_expected.3.npy", (pool(d, (2, 2), (2, 2), np.mean) +
 # stored, K split into lanes, the second layer's last 8 columns apart): 23
 # samples as 23 x 1, 7 x 3 + 2, 3 x 7 + 2 and 23 (packed). N = 40 and 10
 # leave partial register tiles of B's rows.
-x = rng.standard_normal((23, 64)).astype(np.float32)
-w1 = (rng.standard_normal((40, 64)) * 0.2).astype(np.float32)
-b1 = (rng.standard_normal(40) * 0.1).astype(np.float32)
-w2 = (rng.standard_normal((10, 40)) * 0.2).astype(np.float32)
-b2 = (rng.standard_normal(10) * 0.1).astype(np.float32)
-write_safetensors(os.path.join(HERE, "gemv.safetensors"),
-                  {"h.weight": w1, "h.bias": b1, "out.weight": w2, "out.bias": b2})
-save("gemv_x.npy", x)
-h = np.maximum(dense(x.astype(np.float64), w1, b1), 0)
-save("gemv_expected.npy", dense(h, w2, b2).astype(np.float32))
+two_layers("gemv", 23, 64, 40, 10, 0.2)
