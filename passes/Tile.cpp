@@ -926,7 +926,9 @@ tileSmallM(RewriterBase &rewriter, linalg::LinalgOp op, const HostModel &host) {
   Operation *reader = nullptr;
   if (op->getResult(0).hasOneUse()) {
     auto generic = dyn_cast<linalg::GenericOp>(*op->getResult(0).user_begin());
-    if (generic && generic->getNumResults() == 1 &&
+    // In the same block, so the matmul is not moved into a loop.
+    if (generic && generic->getBlock() == op->getBlock() &&
+        generic->getNumResults() == 1 &&
         generic.getNumLoops() == generic.getNumParallelLoops())
       reader = generic;
   }
