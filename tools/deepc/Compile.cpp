@@ -1,8 +1,9 @@
 //===- Compile.cpp - deepc compile ----------------------------------------===//
 //
-// Prints one stage of the compiler (--emit=STAGE), or writes an object file
-// with the C ABI of every model and train block (and, with --header, its C
-// header; codegen/AOT.h, docs/AOT.md).
+// Prints one stage of the compiler (--emit=STAGE; --emit=dot draws the `nn`
+// stage, or with --train the step after autodiff, as a Graphviz graph), or
+// writes an object file with the C ABI of every model and train block (and,
+// with --header, its C header; codegen/AOT.h, docs/AOT.md).
 // Output goes to a ToolOutputFile, which is deleted unless the whole
 // compilation succeeded: a failure never leaves a half-written file.
 //
@@ -21,6 +22,7 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/ViewOpGraph.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Path.h"
@@ -44,8 +46,9 @@ static cl::opt<std::string> output("o",
                                    cl::cat(deepcCategory));
 static cl::opt<std::string>
     emit("emit",
-         cl::desc("Stage to print: ast, nn, grad, linalg, bufferized, llvm, "
-                  "llvm-ir, asm, obj"),
+         cl::desc("Stage to print: ast, nn, grad, linalg, fused, tiled, "
+                  "bufferized, llvm, llvm-ir, asm, obj, or dot (the nn "
+                  "graph, the step's with --train, for Graphviz)"),
          cl::value_desc("stage"), cl::init(""), cl::sub(compileCommand),
          cl::cat(deepcCategory));
 static cl::opt<std::string> header("header",
@@ -109,11 +112,16 @@ int runCompile() {
                     .Case("asm", Output::Asm)
                     .Case("obj", Output::Object)
                     .Default(Output::IR);
+  // --emit=dot draws the ops a user wrote: a model's as the frontend emits
+  // them, a train block's step as autodiff derives it.
+  bool dot = emitName == "dot";
   std::optional<Stage> stage = parseStage(emitName);
+  if (dot)
+    stage = trains.empty() ? Stage::NN : Stage::Grad;
   if (kind == Output::IR && !stage)
     return fail("unknown stage '" + emitName +
                 "' for --emit (expected ast, nn, grad, linalg, fused, tiled, "
-                "bufferized, llvm, llvm-ir, asm or obj)");
+                "bufferized, llvm, llvm-ir, asm, obj or dot)");
   if (!header.empty() && kind != Output::Object)
     return fail("--header goes with an object file (-o FILE.o)");
   if (kind == Output::Object && (output.empty() || output == "-"))
@@ -225,6 +233,14 @@ int runCompile() {
     auto file = openOutput();
     if (!file)
       return 1;
+    if (dot) {
+      mlir::PassManager dotPM(context.get());
+      dotPM.addPass(mlir::createPrintOpGraphPass(file->os()));
+      if (mlir::failed(dotPM.run(*module)))
+        return 1;
+      file->keep();
+      return 0;
+    }
     module->print(file->os(), flags);
     file->os() << "\n";
     file->keep();
