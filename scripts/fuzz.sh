@@ -52,6 +52,13 @@ seeds() {
   esac
 }
 
+# Each target writes every input to a temporary file for the reader to open;
+# on a disk that costs more than the fuzzing (HARDENING.md, "Long runs"), so
+# the files go to memory when /dev/shm is there and TMPDIR is not set.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+  export TMPDIR=/dev/shm
+fi
+
 failed=()
 mkdir -p "$build/crashes"
 for t in $targets; do
