@@ -39,6 +39,8 @@ public:
   /// When the module was compiled with deepc-check-numerics, a call in
   /// which an op produced a NaN or Inf returns an error naming the first
   /// such op's source location instead of results.
+  /// Calls must not overlap (deepc makes them from one thread): the
+  /// entry-point cache below and the NaN/Inf report are not guarded.
   llvm::Expected<std::vector<Tensor>> call(const FunctionSpec &spec,
                                            llvm::ArrayRef<const Tensor *> args);
 
