@@ -5,9 +5,10 @@
 // chunks of whole 8-row tiles, ceil(ceil(M / 2) / 8) * 8 rows each (at
 // least 8), one per scf.forall iteration; each chunk is tiled as on one
 // thread. The packing of B stays outside, done once. M is dynamic: with
-// fewer than 2 x 2 x 8 rows, the calling thread does it all (no OpenMP
-// region to fork and join). Fewer than 16 rows take the small-M kernel
-// (tile.mlir), which stays on the calling thread.
+// fewer than 4 register tiles per thread, 4 x 2 x 8 rows, the calling
+// thread does it all (no OpenMP region to fork and join). Fewer than 16
+// rows take the small-M kernel (tile.mlir), which stays on the calling
+// thread.
 func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: tensor<?x64xf32>) -> tensor<?x64xf32> {
   %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
        ins(%x, %w : tensor<?x256xf32>, tensor<64x256xf32>) outs(%c : tensor<?x64xf32>) -> tensor<?x64xf32>
@@ -22,7 +23,7 @@ func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: te
 // CHECK-NOT:       scf.forall
 // CHECK:         } else {
 // CHECK:         vector.transfer_write {{.*}} : vector<1x16x16xf32>, tensor<2x256x32xf32>
-// CHECK:         %[[ENOUGH:.*]] = arith.cmpi sge, %[[M]], %c32 : index
+// CHECK:         %[[ENOUGH:.*]] = arith.cmpi sge, %[[M]], %c64 : index
 // CHECK:         scf.if %[[ENOUGH]]
 // CHECK:         %[[C:.*]] = affine.apply #[[CHUNK]]()[%[[M]]]
 // CHECK:         %[[STEP:.*]] = arith.maxsi %[[C]], %c8 : index
@@ -43,11 +44,26 @@ func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: te
 
 // -----
 
-// A static M too small for two register tiles per thread stays on one.
-func.func @few_rows(%x: tensor<24x256xf32>, %w: tensor<64x256xf32>, %c: tensor<24x64xf32>) -> tensor<24x64xf32> {
+// A B of 2^20 elements is split from two register tiles per thread: 32 rows.
+func.func @dense_big_b(%x: tensor<?x1024xf32>, %w: tensor<1024x1024xf32>, %c: tensor<?x1024xf32>) -> tensor<?x1024xf32> {
   %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
-       ins(%x, %w : tensor<24x256xf32>, tensor<64x256xf32>) outs(%c : tensor<24x64xf32>) -> tensor<24x64xf32>
-  return %r : tensor<24x64xf32>
+       ins(%x, %w : tensor<?x1024xf32>, tensor<1024x1024xf32>) outs(%c : tensor<?x1024xf32>) -> tensor<?x1024xf32>
+  return %r : tensor<?x1024xf32>
+}
+
+// CHECK-LABEL: func.func @dense_big_b
+// CHECK:         %[[M:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x1024xf32>
+// CHECK:         %[[ENOUGH:.*]] = arith.cmpi sge, %[[M]], %c32 : index
+// CHECK:         scf.if %[[ENOUGH]]
+// CHECK:           scf.forall
+
+// -----
+
+// A static M too small for four register tiles per thread stays on one.
+func.func @few_rows(%x: tensor<48x256xf32>, %w: tensor<64x256xf32>, %c: tensor<48x64xf32>) -> tensor<48x64xf32> {
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<48x256xf32>, tensor<64x256xf32>) outs(%c : tensor<48x64xf32>) -> tensor<48x64xf32>
+  return %r : tensor<48x64xf32>
 }
 
 // CHECK-LABEL: func.func @few_rows
