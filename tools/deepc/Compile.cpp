@@ -89,6 +89,12 @@ static cl::opt<std::string>
         cl::cat(deepcCategory));
 static cl::opt<bool> timing("timing", cl::desc("Time each pass"),
                             cl::sub(compileCommand), cl::cat(deepcCategory));
+static cl::opt<unsigned> threadsFlag(
+    "threads",
+    cl::desc("Print the code --threads T of train, eval, predict and bench "
+             "run: large matmuls split across T OpenMP threads (stages and "
+             "assembly only; objects run on one thread)"),
+    cl::init(1), cl::sub(compileCommand), cl::cat(deepcCategory));
 static cl::opt<bool>
     debugInfo("mlir-print-debuginfo",
               cl::desc("Print locations (into the .nn file) with the IR"),
@@ -129,6 +135,12 @@ int runCompile() {
   if (!lib.empty() && lib != "static" && lib != "shared")
     return fail("unknown library kind '" + lib +
                 "' for --lib (expected static or shared)");
+  threads = threadsFlag;
+  if (checkThreads())
+    return 1;
+  if (threads > 1 && kind == Output::Object)
+    return fail("an object runs on one thread (docs/AOT.md); --threads "
+                "goes with --emit");
   if (!lib.empty() && kind != Output::Object)
     return fail("--lib goes with an object (-o M.a or -o M.so), not --emit=" +
                 emitName);
@@ -205,7 +217,7 @@ int runCompile() {
       addCInterfaces(*module);
     mlir::PassManager pm(context.get());
     Stage last = kind == Output::IR ? *stage : Stage::LLVM;
-    buildDeepcPipeline(pm, last);
+    buildDeepcPipeline(pm, last, /*checkNumerics=*/false, threads);
     if (printAfterAll || !printAfter.empty()) {
       std::vector<std::string> names(printAfter.begin(), printAfter.end());
       context->disableMultithreading();
