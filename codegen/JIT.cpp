@@ -182,8 +182,8 @@ JITModule::create(mlir::ModuleOp llvmDialectModule,
 #ifdef DEEPC_LIBOMP_PATH
     libraries.push_back(DEEPC_LIBOMP_PATH);
     // A thread that waits at a barrier yields its core by default; on a
-    // machine where other processes wake often, one of them then holds
-    // the core for a time slice and two threads ran 3-5x slower than one
+    // machine where other processes wake often, one of them then holds the
+    // core for a time slice, and two threads ran up to 5x slower than one
     // (docs/ARCHITECTURE.md, Threads). Yield only when there are more
     // threads than cores, unless the user chose. Read when libomp starts.
     setenv("KMP_USE_YIELD", "2", /*overwrite=*/0);
