@@ -3,8 +3,10 @@
 # (scripts/fuzz.sh --runs: the same inputs on every machine, so CI cannot pass
 # or fail by luck; docs/HARDENING.md; DEEPC_SKIP_FUZZ=1 skips it), the whole
 # suite built with ASan and UBSan (scripts/sanitize.sh, in build-asan;
-# DEEPC_SKIP_SANITIZE=1 skips it), then every test of the normal build: lit
-# suites and unit tests through ctest, whose summary closes the run.
+# DEEPC_SKIP_SANITIZE=1 skips it), the programs the frontend fuzzing found
+# through the whole compiler (scripts/sweep_corpus.sh, with the fuzzing),
+# then every test of the normal build: lit suites and unit tests through
+# ctest, whose summary closes the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -15,6 +17,11 @@ fi
 if [ "${DEEPC_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "test: the suite under ASan and UBSan (scripts/sanitize.sh, build-asan)"
   scripts/sanitize.sh
+fi
+if [ "${DEEPC_SKIP_FUZZ:-0}" != 1 ] && [ "${DEEPC_FUZZ_TARGETS:-all}" = all ]; then
+  echo "test: the frontend fuzz corpus through check, compile and gradcheck"
+  scripts/sweep_corpus.sh "${DEEPC_FUZZ_BUILD_DIR:-build-fuzz}/corpus-repeatable/frontend" \
+    "${DEEPC_BUILD_DIR:-build}/bin/deepc"
 fi
 cd "${DEEPC_BUILD_DIR:-build}"
 echo "test: the suite (ctest in $(pwd))"
