@@ -35,12 +35,7 @@ int runCheck() {
   auto context = makeContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source->sourceMgr,
                                                context.get());
-  MLIRGenOptions options;
-  for (const auto &model : source->program->models)
-    options.models.push_back(model->name);
-  for (const auto &train : source->program->trains)
-    options.trains.push_back(train->name);
-  auto module = emitNN(*context, *source, options);
+  auto module = emitNN(*context, *source, everything(*source));
   if (!module)
     return 1;
   mlir::PassManager pm(context.get());

@@ -177,12 +177,8 @@ int runCompile() {
   genOptions.models.assign(models.begin(), models.end());
   genOptions.trains.assign(trains.begin(), trains.end());
   // Machine code holds every model and train block unless some are named.
-  if (machine && models.empty() && trains.empty()) {
-    for (const auto &model : source->program->models)
-      genOptions.models.push_back(model->name);
-    for (const auto &train : source->program->trains)
-      genOptions.trains.push_back(train->name);
-  }
+  if (machine && models.empty() && trains.empty())
+    genOptions = everything(*source);
   auto module = emitNN(*context, *source, genOptions);
   if (!module)
     return 1;

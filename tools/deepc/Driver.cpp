@@ -50,6 +50,15 @@ std::unique_ptr<mlir::MLIRContext> makeContext() {
   return context;
 }
 
+MLIRGenOptions everything(const Source &source) {
+  MLIRGenOptions options;
+  for (const auto &model : source.program->models)
+    options.models.push_back(model->name);
+  for (const auto &train : source.program->trains)
+    options.trains.push_back(train->name);
+  return options;
+}
+
 mlir::OwningOpRef<mlir::ModuleOp> emitNN(mlir::MLIRContext &context,
                                          Source &source,
                                          const MLIRGenOptions &options) {

@@ -51,6 +51,9 @@ std::unique_ptr<Source> loadAndCheck(llvm::StringRef path);
 /// Makes a context with every dialect and interface the pipeline needs.
 std::unique_ptr<mlir::MLIRContext> makeContext();
 
+/// Options that emit every model and every train block of `source`.
+MLIRGenOptions everything(const Source &source);
+
 /// Emits the `nn` module of `source`; null on error (printed).
 mlir::OwningOpRef<mlir::ModuleOp> emitNN(mlir::MLIRContext &context,
                                          Source &source,
