@@ -113,8 +113,8 @@ static int64_t roundDown(int64_t value, int64_t step) {
 /// for the caches.
 static ContractionTiles chooseTiles(const HostModel &host, int64_t m, int64_t n,
                                     int64_t k, bool packed = false) {
-  int64_t lanes = std::max<int64_t>(host.vectorBits / 32, 4);
-  int64_t registers = host.vectorBits >= 512 ? 32 : 16;
+  int64_t lanes = hostLanes(host);
+  int64_t registers = hostRegisters(host);
   ContractionTiles t;
   // Two vectors wide unless that leaves a remainder that one would not.
   t.nr = 2 * lanes;
@@ -790,8 +790,8 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
                                      ranges[dims->n[0]], ranges[dims->k[0]],
                                      /*packed=*/true);
     if (shouldPack(op, ranges, t)) {
-      FailureOr<linalg::GenericOp> packed = packMatmul(
-          rewriter, op, t.nr, std::max<int64_t>(model.vectorBits / 32, 4));
+      FailureOr<linalg::GenericOp> packed =
+          packMatmul(rewriter, op, t.nr, hostLanes(model));
       if (failed(packed))
         return failure();
       int64_t m = ranges[dims->m[0]];

@@ -37,15 +37,11 @@ static constexpr llvm::StringLiteral kSmallMAttr = "deepc.small_m";
 /// register tiles of rows (measured: docs/ARCHITECTURE.md).
 static constexpr int64_t kSmallMRowTiles = 4;
 
-int64_t deepc::tiling::hostLanes(const HostModel &host) {
-  return std::max<int64_t>(host.vectorBits / 32, 4);
-}
-
 /// The rows of A in a full register tile of the small-M kernel: the largest
 /// r with r x r accumulators in half of the vector registers (4 with
 /// AVX-512's 32, 2 with 16).
 static int64_t smallMRows(const HostModel &host) {
-  int64_t accumulators = (host.vectorBits >= 512 ? 32 : 16) / 2;
+  int64_t accumulators = hostRegisters(host) / 2;
   int64_t rows = 1;
   while ((rows + 1) * (rows + 1) <= accumulators)
     ++rows;
@@ -55,7 +51,7 @@ static int64_t smallMRows(const HostModel &host) {
 /// The rows of B in a register tile of `rows` rows of A: the accumulators
 /// take half of the vector registers, at most `n` of them per row.
 static int64_t smallMCols(const HostModel &host, int64_t rows, int64_t n) {
-  int64_t accumulators = (host.vectorBits >= 512 ? 32 : 16) / 2;
+  int64_t accumulators = hostRegisters(host) / 2;
   return std::clamp<int64_t>(accumulators / rows, 1, n);
 }
 

@@ -13,6 +13,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace deepc::tiling {
@@ -25,7 +26,14 @@ struct HostModel {
 };
 
 /// The f32 lanes of the host's vectors (at least 4).
-int64_t hostLanes(const HostModel &host);
+inline int64_t hostLanes(const HostModel &host) {
+  return std::max<int64_t>(host.vectorBits / 32, 4);
+}
+
+/// The host's vector registers: 32 with AVX-512, else 16.
+inline int64_t hostRegisters(const HostModel &host) {
+  return host.vectorBits >= 512 ? 32 : 16;
+}
 
 /// Tiles `target` by `sizes` (indexed by loop), returning the tiled op and
 /// its loops, outermost first.
