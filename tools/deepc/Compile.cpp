@@ -91,9 +91,9 @@ static cl::opt<bool> timing("timing", cl::desc("Time each pass"),
                             cl::sub(compileCommand), cl::cat(deepcCategory));
 static cl::opt<unsigned> threadsFlag(
     "threads",
-    cl::desc("Print the code --threads T of train, eval, predict and bench "
-             "run: large matmuls split across T OpenMP threads (stages and "
-             "assembly only; objects run on one thread)"),
+    cl::desc("Print the code that train, eval, predict and bench run with "
+             "--threads T: large matmuls split across T OpenMP threads "
+             "(--emit only; objects run on one thread)"),
     cl::init(1), cl::sub(compileCommand), cl::cat(deepcCategory));
 static cl::opt<bool>
     debugInfo("mlir-print-debuginfo",
