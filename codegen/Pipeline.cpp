@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/ControlFlow/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -31,11 +33,21 @@
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/IR/TensorInferTypeOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -53,23 +65,41 @@ namespace deepc {
 
 void registerDeepcDialects(DialectRegistry &registry) {
   registry
-      .insert<nn::NNDialect, func::FuncDialect, arith::ArithDialect,
-              math::MathDialect, tensor::TensorDialect, linalg::LinalgDialect,
-              bufferization::BufferizationDialect, memref::MemRefDialect,
-              scf::SCFDialect, cf::ControlFlowDialect, affine::AffineDialect,
-              index::IndexDialect, vector::VectorDialect, LLVM::LLVMDialect>();
+      .insert<nn::NNDialect, affine::AffineDialect, arith::ArithDialect,
+              bufferization::BufferizationDialect, cf::ControlFlowDialect,
+              func::FuncDialect, index::IndexDialect, linalg::LinalgDialect,
+              LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect,
+              scf::SCFDialect, tensor::TensorDialect, ub::UBDialect,
+              vector::VectorDialect>();
+
+  // Bufferization and deallocation.
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
-  linalg::registerBufferizableOpInterfaceExternalModels(registry);
-  tensor::registerBufferizableOpInterfaceExternalModels(registry);
-  scf::registerBufferizableOpInterfaceExternalModels(registry);
-  scf::registerBufferDeallocationOpInterfaceExternalModels(registry);
-  cf::registerBufferDeallocationOpInterfaceExternalModels(registry);
-  memref::registerAllocationOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
       registry);
+  cf::registerBufferizableOpInterfaceExternalModels(registry);
+  cf::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  memref::registerAllocationOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
   vector::registerBufferizableOpInterfaceExternalModels(registry);
+
+  // Tiling, shapes, inlining.
   linalg::registerTilingInterfaceExternalModels(registry);
+  tensor::registerInferTypeOpInterfaceExternalModels(registry);
+  func::registerInlinerExtension(registry);
+
+  // The generic conversion to LLVM (convert-to-llvm, in deepc-opt tests).
+  arith::registerConvertArithToLLVMInterface(registry);
+  cf::registerConvertControlFlowToLLVMInterface(registry);
+  registerConvertFuncToLLVMInterface(registry);
+  index::registerConvertIndexToLLVMInterface(registry);
+  registerConvertMathToLLVMInterface(registry);
+  registerConvertMemRefToLLVMInterface(registry);
+  ub::registerConvertUBToLLVMInterface(registry);
+  vector::registerConvertVectorToLLVMInterface(registry);
 }
 
 std::optional<Stage> parseStage(llvm::StringRef name) {
@@ -84,15 +114,25 @@ std::optional<Stage> parseStage(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
-/// Each train block -> its training step, still in `nn` (docs/TRAINING.md).
-static void addGradStage(OpPassManager &pm) {
-  pm.addPass(createAutodiffPass());
+/// Each train block -> its training step (or gradients), still in `nn`
+/// (docs/TRAINING.md).
+static void addGradStage(OpPassManager &pm, const PipelineOptions &options) {
+  if (options.inference)
+    pm.addPass(createInferenceModePass());
+  if (options.promoteF64)
+    pm.addPass(createPromoteF64Pass());
+  AutodiffPassOptions autodiff;
+  autodiff.mode = options.autodiff;
+  autodiff.corruptRule = options.corruptRule;
+  pm.addPass(createAutodiffPass(autodiff));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
 /// `nn` -> linalg, tensor, arith and math on tensors.
-static void addLinalgStage(OpPassManager &pm) {
+static void addLinalgStage(OpPassManager &pm, bool checkNumerics) {
+  if (checkNumerics)
+    pm.addPass(createCheckNumericsPass());
   pm.addPass(createLowerNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -152,6 +192,9 @@ static void addLLVMStage(OpPassManager &pm, unsigned threads) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  // f32 <-> bf16 as integer arithmetic on every target (passes/Passes.td
+  // says why).
+  pm.addPass(createExpandBF16Pass());
   pm.addPass(createConvertMathToLLVMPass());
   // What LLVM has no intrinsic for (erf) becomes a libm call.
   pm.addPass(createConvertMathToLibmPass());
@@ -168,49 +211,82 @@ static void addLLVMStage(OpPassManager &pm, unsigned threads) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildDeepcPipeline(OpPassManager &pm, Stage last, bool checkNumerics,
-                        unsigned threads) {
-  if (last < Stage::Grad)
-    return;
-  addGradStage(pm);
-  if (checkNumerics)
-    pm.addPass(createCheckNumericsPass());
-  if (last < Stage::Linalg)
-    return;
-  addLinalgStage(pm);
-  if (last < Stage::Fused)
-    return;
-  addFusedStage(pm);
-  if (last < Stage::Tiled)
-    return;
-  addTiledStage(pm, threads);
-  if (last < Stage::Bufferized)
-    return;
-  addBufferizedStage(pm);
-  if (last < Stage::LLVM)
-    return;
-  addLLVMStage(pm, threads);
+void buildDeepcPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  auto runs = [&](Stage stage) {
+    return options.first <= stage && stage <= options.last;
+  };
+  if (runs(Stage::Grad))
+    addGradStage(pm, options);
+  if (runs(Stage::Linalg))
+    addLinalgStage(pm, options.checkNumerics);
+  if (runs(Stage::Fused))
+    addFusedStage(pm);
+  if (runs(Stage::Tiled))
+    addTiledStage(pm, options.threads);
+  if (runs(Stage::Bufferized))
+    addBufferizedStage(pm);
+  if (runs(Stage::LLVM))
+    addLLVMStage(pm, options.threads);
 }
 
+namespace {
+/// The options of deepc-opt's pipelines: those of PipelineOptions but the
+/// stage, which each pipeline's name gives.
+struct PipelineFlags : PassPipelineOptions<PipelineFlags> {
+  Option<bool> inference{*this, "inference",
+                         llvm::cl::desc("Run deepc-inference-mode before "
+                                        "autodiff (deepc train, eval)")};
+  Option<bool> promoteF64{*this, "promote-f64",
+                          llvm::cl::desc("Run deepc-promote-f64 before "
+                                         "autodiff (deepc gradcheck)")};
+  Option<std::string> autodiff{*this, "autodiff",
+                               llvm::cl::desc("deepc-autodiff's mode: step "
+                                              "or grad"),
+                               llvm::cl::init("step")};
+  Option<bool> checkNumerics{*this, "check-numerics",
+                             llvm::cl::desc("Run deepc-check-numerics after "
+                                            "autodiff")};
+  Option<unsigned> threads{*this, "threads",
+                           llvm::cl::desc("Split large contractions across "
+                                          "this many OpenMP threads"),
+                           llvm::cl::init(1)};
+};
+} // namespace
+
 void registerDeepcPipelines() {
-  PassPipelineRegistration<>(
-      "deepc-pipeline", "Lower the nn dialect to the LLVM dialect",
-      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::LLVM); });
-  PassPipelineRegistration<>(
-      "deepc-to-grad", "Derive the training step of every train block",
-      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Grad); });
-  PassPipelineRegistration<>(
-      "deepc-to-linalg", "Lower the nn dialect to linalg on tensors",
-      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Linalg); });
-  PassPipelineRegistration<>(
-      "deepc-to-fused", "Lower the nn dialect to fused linalg on tensors",
-      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Fused); });
-  PassPipelineRegistration<>(
-      "deepc-to-tiled", "Lower the nn dialect to tiled, vectorized linalg",
-      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Tiled); });
-  PassPipelineRegistration<>(
-      "deepc-to-bufferized", "Lower the nn dialect to bufferized linalg",
-      [](OpPassManager &pm) { buildDeepcPipeline(pm, Stage::Bufferized); });
+  struct Entry {
+    const char *name, *summary;
+    Stage last;
+  };
+  static const Entry entries[] = {
+      {"deepc-pipeline", "Lower the nn dialect to the LLVM dialect",
+       Stage::LLVM},
+      {"deepc-to-grad", "Derive the training step of every train block",
+       Stage::Grad},
+      {"deepc-to-linalg", "Lower the nn dialect to linalg on tensors",
+       Stage::Linalg},
+      {"deepc-to-fused", "Lower the nn dialect to fused linalg on tensors",
+       Stage::Fused},
+      {"deepc-to-tiled", "Lower the nn dialect to tiled, vectorized linalg",
+       Stage::Tiled},
+      {"deepc-to-bufferized", "Lower the nn dialect to bufferized linalg",
+       Stage::Bufferized},
+  };
+  for (const Entry &entry : entries) {
+    Stage last = entry.last;
+    PassPipelineRegistration<PipelineFlags>(
+        entry.name, entry.summary,
+        [last](OpPassManager &pm, const PipelineFlags &flags) {
+          PipelineOptions options;
+          options.last = last;
+          options.inference = flags.inference;
+          options.promoteF64 = flags.promoteF64;
+          options.autodiff = flags.autodiff;
+          options.checkNumerics = flags.checkNumerics;
+          options.threads = flags.threads;
+          buildDeepcPipeline(pm, options);
+        });
+  }
 }
 
 } // namespace deepc

@@ -264,6 +264,26 @@ def CheckNumericsPass : Pass<"deepc-check-numerics", "mlir::ModuleOp"> {
   ];
 }
 
+def ExpandBF16Pass : Pass<"deepc-expand-bf16", "mlir::ModuleOp"> {
+  let summary = "f32 <-> bf16 conversions as integer arithmetic";
+  let description = [{
+    `arith.truncf` to bf16 and `arith.extf` from bf16, on scalars and
+    vectors, become bitcasts, shifts and adds on i32/i16 (rounding to
+    nearest even, subnormals kept, a NaN kept a quiet NaN), which vectorize
+    like any integer code. The pipeline runs it for every target:
+    - without AVX512-BF16 (Zen 3, x86-64-v3), LLVM would make a truncation
+      a call of `__truncsfbf2`, which neither the JIT nor libgcc 12 (what
+      an AOT object links with on Debian 12) provides;
+    - with it, LLVM's `vcvtneps2bf16` flushes subnormal inputs and outputs
+      to zero whatever MXCSR says, so the same model would round
+      differently on two hosts, and differently from PyTorch and from
+      deepc's own conversion of data files (runtime/Convert.cpp), which
+      keep subnormals. A few integer instructions per vector of
+      conversions cost nothing next to the arithmetic around them.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def StridedCopyToLoopsPass : Pass<"deepc-strided-copy-to-loops", "mlir::ModuleOp"> {
   let summary = "memref.copy between non-contiguous buffers as linalg.copy";
   let description = [{

@@ -190,7 +190,7 @@ int runCompile() {
   if (machine) {
     mlir::OwningOpRef<mlir::ModuleOp> grad = module->clone();
     mlir::PassManager gradPM(context.get());
-    buildDeepcPipeline(gradPM, Stage::Grad);
+    buildDeepcPipeline(gradPM, {Stage::Grad});
     if (mlir::failed(gradPM.run(*grad)))
       return 1;
     auto described = describeAOT(*grad);
@@ -212,8 +212,10 @@ int runCompile() {
     if (machine)
       addCInterfaces(*module);
     mlir::PassManager pm(context.get());
-    Stage last = kind == Output::IR ? *stage : Stage::LLVM;
-    buildDeepcPipeline(pm, last, /*checkNumerics=*/false, threads);
+    PipelineOptions options;
+    options.last = kind == Output::IR ? *stage : Stage::LLVM;
+    options.threads = threads;
+    buildDeepcPipeline(pm, options);
     if (printAfterAll || !printAfter.empty()) {
       std::vector<std::string> names(printAfter.begin(), printAfter.end());
       context->disableMultithreading();

@@ -19,6 +19,13 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
+PipelineOptions jitPipeline() {
+  PipelineOptions options;
+  options.checkNumerics = checkNumerics;
+  options.threads = threads;
+  return options;
+}
+
 int checkThreads() {
   return threads == 0 ? fail("--threads must be at least 1") : 0;
 }

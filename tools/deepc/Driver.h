@@ -2,6 +2,7 @@
 #ifndef DEEPC_TOOLS_DEEPC_DRIVER_H
 #define DEEPC_TOOLS_DEEPC_DRIVER_H
 
+#include "codegen/Pipeline.h"
 #include "frontend/Frontend.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -30,6 +31,10 @@ extern bool checkNumerics;
 extern unsigned threads;
 #define DEEPC_THREADS_DESC                                                     \
   "Threads for the compiled code's large matmuls (OpenMP; default 1)"
+
+/// The pipeline for code this process runs (JIT): to the LLVM dialect, with
+/// --check-numerics and --threads as set.
+PipelineOptions jitPipeline();
 
 /// Checks `threads` (set from --threads): 0 is an error.
 int checkThreads();

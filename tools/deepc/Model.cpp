@@ -28,7 +28,7 @@ llvm::Expected<CompiledModel> compileModel(Source &source,
 
   addCInterfaces(*module);
   mlir::PassManager pm(context.get());
-  buildDeepcPipeline(pm, Stage::LLVM, checkNumerics, threads);
+  buildDeepcPipeline(pm, jitPipeline());
   if (mlir::failed(pm.run(*module)))
     return out;
   auto jit = JITModule::create(*module);

@@ -130,21 +130,20 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
   lossFunc.setSymName((name + "_loss").str());
   lossFunc->removeAttr("nn.train");
 
-  mlir::PassManager pm(context.get());
   if (mode == TrainMode::Eval)
     func.erase();
-  // Evaluation runs the model as in inference (running statistics, no
-  // dropout); gradcheck differentiates the training form.
-  if (mode != TrainMode::Grad)
-    pm.addPass(createInferenceModePass());
-  if (mode == TrainMode::Grad)
-    pm.addPass(createPromoteF64Pass());
-  if (mode != TrainMode::Eval) {
-    AutodiffPassOptions autodiff;
-    autodiff.mode = mode == TrainMode::Grad ? "grad" : "step";
-    autodiff.corruptRule = corruptRule.str();
-    pm.addPass(createAutodiffPass(autodiff));
-  }
+  // The grad stage, whose steps' signatures the driver reads before the
+  // rest of the pipeline. Evaluation runs the model as in inference
+  // (running statistics, no dropout); gradcheck differentiates the
+  // training form, in f64.
+  PipelineOptions grad;
+  grad.last = Stage::Grad;
+  grad.inference = mode != TrainMode::Grad;
+  grad.promoteF64 = mode == TrainMode::Grad;
+  grad.autodiff = mode == TrainMode::Grad ? "grad" : "step";
+  grad.corruptRule = corruptRule.str();
+  mlir::PassManager pm(context.get());
+  buildDeepcPipeline(pm, grad);
   if (mlir::failed(pm.run(*module)))
     return nullptr;
 
@@ -164,8 +163,10 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
     lossFunc.erase();
 
   addCInterfaces(*module);
+  PipelineOptions rest = jitPipeline();
+  rest.first = Stage::Linalg;
   mlir::PassManager lower(context.get());
-  buildDeepcPipeline(lower, Stage::LLVM, checkNumerics, threads);
+  buildDeepcPipeline(lower, rest);
   if (mlir::failed(lower.run(*module)))
     return nullptr;
   auto jit = JITModule::create(*module);
