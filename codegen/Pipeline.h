@@ -37,6 +37,12 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 struct PipelineOptions {
   /// The last stage run.
   Stage last = Stage::LLVM;
+  /// The options that run up to `last`, all else by default.
+  static PipelineOptions upTo(Stage last) {
+    PipelineOptions options;
+    options.last = last;
+    return options;
+  }
   /// The first stage run: from Linalg on, the input is already through the
   /// grad stage (the driver reads the steps' signatures in between).
   Stage first = Stage::Grad;

@@ -209,9 +209,11 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
     The register loops are peeled so the main tiles are statically shaped;
     those are vectorized (`vector.contract`, accumulators hoisted out of the
     K loop) and lowered to outer products and FMAs. Peeled remainders of
-    unpacked matmuls stay scalar linalg ops. The vector width comes from
-    the host's features (AVX-512: 512 bits) and the cache sizes from
-    /sys/devices/system/cpu/cpu0/cache, unless the options set them.
+    unpacked matmuls stay scalar linalg ops. The vector width, the vector
+    registers and the cache sizes come from the module's `deepc.target`
+    (passes/TargetModel.h: the driver's description of the host or of
+    --mcpu/--mattr), this host's without one; the options override them.
+    A malformed `deepc.target` is an error.
 
     ```mlir
     // 64x128x784 on AVX-512, L1 48 KiB, L2 1 MiB: register tiles 8x32x16.
@@ -221,11 +223,12 @@ def TilePass : Pass<"deepc-tile", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
-           "Vector register width in bits (0: from the host's features)">,
+           "Vector register width in bits (0: from deepc.target); 512 means "
+           "32 vector registers, less 16">,
     Option<"l1Kib", "l1-kib", "unsigned", /*default=*/"0",
-           "L1 data cache in KiB (0: from sysfs, else 32)">,
+           "L1 data cache in KiB (0: from deepc.target)">,
     Option<"l2Kib", "l2-kib", "unsigned", /*default=*/"0",
-           "L2 cache in KiB (0: from sysfs, else 512)">,
+           "L2 cache in KiB (0: from deepc.target)">,
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Threads: above 1, the rows of each packed contraction are split "
            "into that many chunks by an scf.forall">,

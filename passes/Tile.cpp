@@ -3,7 +3,7 @@
 // deepc-tile: every matmul-like linalg op on tensors (linalg.matmul with any
 // indexing maps, linalg.batch_matmul, contraction generics) is tiled twice,
 // for the caches and then for the registers, with sizes from a cost model
-// of the host (TileModel). The register loops are peeled so the main tiles
+// of the target (passes/TargetModel.h). The register loops are peeled so the main tiles
 // have static shapes; those are vectorized and their vector.contract lowered
 // to outer products (FMAs), while the peeled remainders stay scalar linalg.
 // Elementwise chains were fused before, by deepc-fuse (passes/Fuse.cpp).
@@ -30,9 +30,6 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace deepc {
 #define GEN_PASS_DEF_TILEPASS
@@ -53,46 +50,6 @@ struct ContractionTiles {
 
 } // namespace
 
-/// The widest vector the host's features allow, in bits.
-static int64_t hostVectorBits() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  if (features.lookup("avx512f"))
-    return 512;
-  if (features.lookup("avx2") || features.lookup("avx"))
-    return 256;
-  return 128;
-}
-
-/// The size in bytes of the level-`level` data (or unified) cache of cpu0,
-/// read from sysfs, or `fallback` when it cannot be read.
-static int64_t hostCacheBytes(int level, int64_t fallback) {
-  for (int index = 0; index < 8; ++index) {
-    std::string dir =
-        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
-    auto read = [&](const char *name) -> std::string {
-      auto buffer = llvm::MemoryBuffer::getFileAsStream(dir + "/" + name);
-      if (!buffer)
-        return "";
-      return (*buffer)->getBuffer().trim().str();
-    };
-    std::string levelText = read("level");
-    if (levelText.empty())
-      break;
-    std::string type = read("type");
-    if (levelText != std::to_string(level) || type == "Instruction")
-      continue;
-    std::string sizeText = read("size");
-    llvm::StringRef size = sizeText;
-    int64_t scale = size.consume_back("K")   ? 1024
-                    : size.consume_back("M") ? 1024 * 1024
-                                             : 1;
-    int64_t value;
-    if (!size.getAsInteger(10, value) && value > 0)
-      return value * scale;
-  }
-  return fallback;
-}
-
 /// The largest statically shaped contraction (in multiply-adds) that is
 /// vectorized whole: a register tile is at most 8 x 64 x 16.
 static constexpr int64_t kMaxVectorTile = 8 * 64 * 16;
@@ -103,7 +60,7 @@ static int64_t roundDown(int64_t value, int64_t step) {
 }
 
 /// The tile sizes of a contraction of sizes `m`, `n`, `k` (dynamic sizes
-/// are ShapedType::kDynamic) in f32 on `host`.
+/// are ShapedType::kDynamic) in f32 on `target`.
 ///
 /// Registers: N is vectorized, one or two vectors wide, and M rows of
 /// accumulators use half of the vector registers (32 with AVX-512, 16
@@ -111,10 +68,10 @@ static int64_t roundDown(int64_t value, int64_t step) {
 /// of B and an mr x kc panel of A share half of L1; an mc x kc block of A
 /// takes half of L2. A dimension that fits in one cache tile is not tiled
 /// for the caches.
-static ContractionTiles chooseTiles(const HostModel &host, int64_t m, int64_t n,
+static ContractionTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
                                     int64_t k, bool packed = false) {
-  int64_t lanes = hostLanes(host);
-  int64_t registers = hostRegisters(host);
+  int64_t lanes = target.lanes();
+  int64_t registers = target.vectorRegisters;
   ContractionTiles t;
   // Two vectors wide unless that leaves a remainder that one would not.
   t.nr = 2 * lanes;
@@ -123,17 +80,17 @@ static ContractionTiles chooseTiles(const HostModel &host, int64_t m, int64_t n,
   t.mr = std::min<int64_t>(8, registers / 2 / (t.nr / lanes));
   t.kr = lanes;
 
-  t.kc = roundDown(host.l1Bytes / 2 / 4 / (t.mr + t.nr), t.kr);
-  t.mc = roundDown(host.l2Bytes / 2 / 4 / t.kc, t.mr);
+  t.kc = roundDown(target.l1Bytes / 2 / 4 / (t.mr + t.nr), t.kr);
+  t.mc = roundDown(target.l2Bytes / 2 / 4 / t.kc, t.mr);
   t.nc = roundDown(4096, t.nr);
   if (packed) {
     // B packed: the register tiles run M outer, N inner, so an mr x kc
     // panel of A stays in half of L1 while contiguous kr x nr tiles of B
     // stream from a kc x nc block of B in half of L2. A long kc means
     // fewer passes over C (each pass loads and stores every tile of C).
-    t.kc = roundDown(host.l1Bytes / 2 / 4 / t.mr, t.kr);
+    t.kc = roundDown(target.l1Bytes / 2 / 4 / t.mr, t.kr);
     int64_t kBlock = ShapedType::isDynamic(k) ? t.kc : std::min(k, t.kc);
-    t.nc = roundDown(host.l2Bytes / 2 / 4 / kBlock, t.nr);
+    t.nc = roundDown(target.l2Bytes / 2 / 4 / kBlock, t.nr);
     t.mc = 0;
   }
   auto fits = [](int64_t size, int64_t tile) {
@@ -221,14 +178,25 @@ struct TilePass : deepc::impl::TilePassBase<TilePass> {
 
   void runOnOperation() override;
 
-  HostModel host() const {
-    return {vectorBits ? int64_t(vectorBits) : hostVectorBits(),
-            l1Kib ? int64_t(l1Kib) * 1024 : hostCacheBytes(1, 32 * 1024),
-            l2Kib ? int64_t(l2Kib) * 1024 : hostCacheBytes(2, 512 * 1024)};
+  /// The module's target (the host's if it has none), with what the
+  /// options set instead.
+  FailureOr<TargetModel> target() {
+    FailureOr<TargetModel> model = getTargetModel(getOperation());
+    if (failed(model))
+      return failure();
+    if (vectorBits) {
+      model->vectorBits = vectorBits;
+      model->vectorRegisters = vectorBits >= 512 ? 32 : 16;
+    }
+    if (l1Kib)
+      model->l1Bytes = int64_t(l1Kib) * 1024;
+    if (l2Kib)
+      model->l2Bytes = int64_t(l2Kib) * 1024;
+    return model;
   }
 
   LogicalResult tileContraction(RewriterBase &rewriter, linalg::LinalgOp op,
-                                const HostModel &model);
+                                const TargetModel &model);
 
   /// A packed contraction with a dynamic M: split across the threads when
   /// M >= minRows, else run on the calling thread (an OpenMP region costs
@@ -774,7 +742,7 @@ LogicalResult TilePass::splitOnRows(RewriterBase &rewriter,
 /// Cache tiles, then register tiles with their loops peeled.
 LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
                                         linalg::LinalgOp op,
-                                        const HostModel &model) {
+                                        const TargetModel &model) {
   FailureOr<linalg::ContractionDimensions> dims = matmulDims(op);
   if (failed(dims))
     return success();
@@ -791,7 +759,7 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
                                      /*packed=*/true);
     if (shouldPack(op, ranges, t)) {
       FailureOr<linalg::GenericOp> packed =
-          packMatmul(rewriter, op, t.nr, hostLanes(model));
+          packMatmul(rewriter, op, t.nr, model.lanes());
       if (failed(packed))
         return failure();
       int64_t m = ranges[dims->m[0]];
@@ -865,7 +833,10 @@ LogicalResult TilePass::tileContraction(RewriterBase &rewriter,
 void TilePass::runOnOperation() {
   Operation *root = getOperation();
   MLIRContext *context = &getContext();
-  HostModel model = host();
+  FailureOr<TargetModel> target = this->target();
+  if (failed(target))
+    return signalPassFailure();
+  const TargetModel &model = *target;
 
   SmallVector<linalg::LinalgOp> contractions;
   root->walk([&](linalg::LinalgOp op) {
@@ -889,7 +860,7 @@ void TilePass::runOnOperation() {
       return signalPassFailure();
   }
 
-  if (failed(vectorizeSmallMTiles(rewriter, root, hostLanes(model))))
+  if (failed(vectorizeSmallMTiles(rewriter, root, model.lanes())))
     return signalPassFailure();
 
   // The remainders of a packed contraction's register tiles: rows left

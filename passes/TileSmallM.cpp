@@ -18,6 +18,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
+using namespace deepc;
 using namespace deepc::tiling;
 
 // A matmul reading B transposed (N x K, K contiguous, as `nn.dense` lowers)
@@ -40,8 +41,8 @@ static constexpr int64_t kSmallMRowTiles = 4;
 /// The rows of A in a full register tile of the small-M kernel: the largest
 /// r with r x r accumulators in half of the vector registers (4 with
 /// AVX-512's 32, 2 with 16).
-static int64_t smallMRows(const HostModel &host) {
-  int64_t accumulators = hostRegisters(host) / 2;
+static int64_t smallMRows(const TargetModel &target) {
+  int64_t accumulators = target.vectorRegisters / 2;
   int64_t rows = 1;
   while ((rows + 1) * (rows + 1) <= accumulators)
     ++rows;
@@ -50,20 +51,20 @@ static int64_t smallMRows(const HostModel &host) {
 
 /// The rows of B in a register tile of `rows` rows of A: the accumulators
 /// take half of the vector registers, at most `n` of them per row.
-static int64_t smallMCols(const HostModel &host, int64_t rows, int64_t n) {
-  int64_t accumulators = hostRegisters(host) / 2;
+static int64_t smallMCols(const TargetModel &target, int64_t rows, int64_t n) {
+  int64_t accumulators = target.vectorRegisters / 2;
   return std::clamp<int64_t>(accumulators / rows, 1, n);
 }
 
 /// Tiles the matmul `op` (loops m, n, k) for a register tile of `rows`
 /// rows of A (M tiled by `mTile`, 0: not tiled), with the N loop peeled.
 static LogicalResult tileSmallMRegisters(RewriterBase &rewriter, Operation *op,
-                                         const HostModel &host, int64_t rows,
+                                         const TargetModel &target, int64_t rows,
                                          int64_t mTile) {
   int64_t n = cast<linalg::LinalgOp>(op).getStaticLoopRanges()[1];
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled =
-      tile(rewriter, op, {mTile, smallMCols(host, rows, n), 0});
+      tile(rewriter, op, {mTile, smallMCols(target, rows, n), 0});
   if (failed(tiled))
     return op->emitOpError("cannot be tiled for the registers");
   for (LoopLikeOpInterface loop : llvm::reverse(tiled->loops))
@@ -85,10 +86,10 @@ static Operation *findSmallM(scf::ForOp loop) {
 /// `rows` rows, then the rows left over (a dynamic count) in tiles of
 /// rows / 2, rows / 4, ..., 1 (at most one of each).
 static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *op,
-                                    const HostModel &host, int64_t m,
+                                    const TargetModel &target, int64_t m,
                                     int64_t rows) {
   if (!ShapedType::isDynamic(m) && m <= rows)
-    return tileSmallMRegisters(rewriter, op, host, m, 0);
+    return tileSmallMRegisters(rewriter, op, target, m, 0);
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> rowTiles = tile(rewriter, op, {rows, 0, 0});
   if (failed(rowTiles))
@@ -116,7 +117,7 @@ static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *op,
       rewriter.replaceOpWithNewOp<arith::ConstantIndexOp>(min, rows);
     }
   }
-  if (failed(tileSmallMRegisters(rewriter, full, host, rows, 0)))
+  if (failed(tileSmallMRegisters(rewriter, full, target, rows, 0)))
     return failure();
   if (!peeled)
     return success();
@@ -124,18 +125,18 @@ static LogicalResult tileSmallMRows(RewriterBase &rewriter, Operation *op,
   if (!rest)
     return full->emitOpError("lost its remainder rows");
   if (!ShapedType::isDynamic(m))
-    return tileSmallMRegisters(rewriter, rest, host, m % rows, 0);
-  return tileSmallMRows(rewriter, rest, host, m, rows / 2);
+    return tileSmallMRegisters(rewriter, rest, target, m % rows, 0);
+  return tileSmallMRows(rewriter, rest, target, m, rows / 2);
 }
 
 /// Tiles the matmul `op` (B read transposed, K static and at least the
 /// lanes) into the small-M kernel's register tiles of C, marked for
 /// vectorizeSmallM.
 static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
-                                   const HostModel &host) {
+                                   const TargetModel &target) {
   op->setAttr(kSmallMAttr, rewriter.getUnitAttr());
   int64_t m = op.getStaticLoopRanges()[0];
-  return tileSmallMRows(rewriter, op, host, m, smallMRows(host));
+  return tileSmallMRows(rewriter, op, target, m, smallMRows(target));
 }
 
 /// The small-M decision for a matmul `op` without batch dims: returns a
@@ -145,7 +146,7 @@ static LogicalResult rewriteSmallM(RewriterBase &rewriter, linalg::LinalgOp op,
 /// time), which the caller tiles as usual.
 FailureOr<linalg::LinalgOp> deepc::tiling::tileSmallM(RewriterBase &rewriter,
                                                       linalg::LinalgOp op,
-                                                      const HostModel &host) {
+                                                      const TargetModel &target) {
   std::optional<bool> transposed = matmulRhsTransposed(op);
   if (!transposed || !*transposed)
     return op;
@@ -158,14 +159,14 @@ FailureOr<linalg::LinalgOp> deepc::tiling::tileSmallM(RewriterBase &rewriter,
     return op;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t m = ranges[0], n = ranges[1], k = ranges[2];
-  int64_t lanes = hostLanes(host);
-  int64_t threshold = kSmallMRowTiles * smallMRows(host);
+  int64_t lanes = target.lanes();
+  int64_t threshold = kSmallMRowTiles * smallMRows(target);
   if (ShapedType::isDynamic(n) || ShapedType::isDynamic(k) || k < lanes)
     return op;
   if (!ShapedType::isDynamic(m)) {
     if (m >= threshold)
       return op;
-    if (failed(rewriteSmallM(rewriter, op, host)))
+    if (failed(rewriteSmallM(rewriter, op, target)))
       return failure();
     return linalg::LinalgOp();
   }
@@ -205,7 +206,7 @@ FailureOr<linalg::LinalgOp> deepc::tiling::tileSmallM(RewriterBase &rewriter,
   rewriter.replaceOp(last, branch->getResults());
   if (reader)
     rewriter.eraseOp(op);
-  if (failed(rewriteSmallM(rewriter, copies[0], host)))
+  if (failed(rewriteSmallM(rewriter, copies[0], target)))
     return failure();
   return copies[1];
 }

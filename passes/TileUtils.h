@@ -8,6 +8,8 @@
 #ifndef DEEPC_PASSES_TILEUTILS_H
 #define DEEPC_PASSES_TILEUTILS_H
 
+#include "passes/TargetModel.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/PatternMatch.h"
@@ -17,23 +19,6 @@
 #include <optional>
 
 namespace deepc::tiling {
-
-/// What the cost model knows of the host.
-struct HostModel {
-  int64_t vectorBits;
-  int64_t l1Bytes;
-  int64_t l2Bytes;
-};
-
-/// The f32 lanes of the host's vectors (at least 4).
-inline int64_t hostLanes(const HostModel &host) {
-  return std::max<int64_t>(host.vectorBits / 32, 4);
-}
-
-/// The host's vector registers: 32 with AVX-512, else 16.
-inline int64_t hostRegisters(const HostModel &host) {
-  return host.vectorBits >= 512 ? 32 : 16;
-}
 
 /// Tiles `target` by `sizes` (indexed by loop), returning the tiled op and
 /// its loops, outermost first.
@@ -56,7 +41,7 @@ std::optional<bool> matmulRhsTransposed(mlir::linalg::LinalgOp op);
 /// time), which the caller tiles as usual.
 mlir::FailureOr<mlir::linalg::LinalgOp> tileSmallM(mlir::RewriterBase &rewriter,
                                                    mlir::linalg::LinalgOp op,
-                                                   const HostModel &host);
+                                                   const TargetModel &target);
 
 /// Vectorizes every tile of the small-M matmuls under `root` (their shapes
 /// are static once the peeled bounds are folded).

@@ -39,7 +39,7 @@ int runCheck() {
   if (!module)
     return 1;
   mlir::PassManager pm(context.get());
-  buildDeepcPipeline(pm, {Stage::Grad});
+  buildDeepcPipeline(pm, PipelineOptions::upTo(Stage::Grad));
   return mlir::failed(pm.run(*module)) ? 1 : 0;
 }
 

@@ -82,6 +82,13 @@ static cl::opt<std::string>
          cl::value_desc("name"), cl::init(""), cl::sub(compileCommand),
          cl::cat(deepcCategory));
 static cl::opt<std::string>
+    mattr("mattr",
+          cl::desc("Target features to add or remove, comma-separated "
+                   "LLVM names (e.g. -avx512f or +avx2,+fma), on top of "
+                   "--mcpu's or this host's"),
+          cl::value_desc("+a,-b"), cl::init(""), cl::sub(compileCommand),
+          cl::cat(deepcCategory));
+static cl::opt<std::string>
     lib("lib",
         cl::desc("Write a library instead of an object: static (-o M.a) or "
                  "shared (-o M.so, linked by $CC or cc)"),
@@ -145,6 +152,12 @@ int runCompile() {
     return fail("--lib goes with an object (-o M.a or -o M.so), not --emit=" +
                 emitName);
 
+  // The machine the code is for: every decision of the pipeline reads it
+  // (deepc.target, passes/TargetModel.h).
+  auto tm = createTargetMachine(mcpu, CodeUse::Object, mattr);
+  if (!tm)
+    return fail(tm.takeError());
+
   std::unique_ptr<Source> source = loadAndCheck(input);
   if (!source)
     return 1;
@@ -179,7 +192,8 @@ int runCompile() {
   // Machine code holds every model and train block unless some are named.
   if (machine && models.empty() && trains.empty())
     genOptions = everything(*source);
-  auto module = emitNN(*context, *source, genOptions);
+  auto module = emitNN(*context, *source, genOptions,
+                       describeTarget(**tm, mcpu, mattr));
   if (!module)
     return 1;
 
@@ -190,7 +204,7 @@ int runCompile() {
   if (machine) {
     mlir::OwningOpRef<mlir::ModuleOp> grad = module->clone();
     mlir::PassManager gradPM(context.get());
-    buildDeepcPipeline(gradPM, {Stage::Grad});
+    buildDeepcPipeline(gradPM, PipelineOptions::upTo(Stage::Grad));
     if (mlir::failed(gradPM.run(*grad)))
       return 1;
     auto described = describeAOT(*grad);
@@ -257,9 +271,6 @@ int runCompile() {
     return 0;
   }
 
-  auto tm = createTargetMachine(mcpu);
-  if (!tm)
-    return fail(tm.takeError());
   llvm::LLVMContext llvmContext;
   auto llvmModule = translateAndOptimize(*module, llvmContext, **tm);
   if (!llvmModule)

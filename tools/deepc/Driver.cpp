@@ -68,8 +68,12 @@ MLIRGenOptions everything(const Source &source) {
 
 mlir::OwningOpRef<mlir::ModuleOp> emitNN(mlir::MLIRContext &context,
                                          Source &source,
-                                         const MLIRGenOptions &options) {
-  return mlirGen(context, *source.program, source.sourceMgr, options);
+                                         const MLIRGenOptions &options,
+                                         const TargetModel &target) {
+  auto module = mlirGen(context, *source.program, source.sourceMgr, options);
+  if (module)
+    setTargetModel(*module, target);
+  return module;
 }
 
 } // namespace deepc::driver

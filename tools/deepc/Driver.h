@@ -4,6 +4,7 @@
 
 #include "codegen/Pipeline.h"
 #include "frontend/Frontend.h"
+#include "passes/TargetModel.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -59,10 +60,13 @@ std::unique_ptr<mlir::MLIRContext> makeContext();
 /// Options that emit every model and every train block of `source`.
 MLIRGenOptions everything(const Source &source);
 
-/// Emits the `nn` module of `source`; null on error (printed).
-mlir::OwningOpRef<mlir::ModuleOp> emitNN(mlir::MLIRContext &context,
-                                         Source &source,
-                                         const MLIRGenOptions &options);
+/// Emits the `nn` module of `source`, for `target` (this host's by
+/// default: the JIT runs here) as its `deepc.target`; null on error
+/// (printed).
+mlir::OwningOpRef<mlir::ModuleOp>
+emitNN(mlir::MLIRContext &context, Source &source,
+       const MLIRGenOptions &options,
+       const TargetModel &target = TargetModel::host());
 
 /// The subcommands; each returns the process exit status.
 int runCheck();
