@@ -426,7 +426,8 @@ def audit_file(runner, path, report):
                     report.note(where, "fails: strong")
                     continue
                 failed, implicit, unplaced = failing_lines(f.stderr, check_file)
-                if unplaced:
+                if unplaced or not (failed or implicit):
+                    # Such as "'<stdin>' is empty": the whole run fails.
                     report.note(where, "fails, errors not placed: strong")
                     continue
                 # Each block: passes (True), fails (False); FileCheck stops
