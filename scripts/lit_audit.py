@@ -14,8 +14,11 @@ of `deepc-opt ... --some-pass ...` into FileCheck is run twice: as written
                                deepc-* pass (pipelines such as
                                --deepc-to-grad included) is dropped in turn,
                                every other flag kept (-split-input-file, the
-                               cleanup passes after it); a line with no
-                               deepc-* pass drops each of its passes
+                               cleanup passes after it); a pipeline to a
+                               stage (--deepc-to-fused, --deepc-pipeline)
+                               stops at the stage before instead, with the
+                               same options; a line with no deepc-* pass
+                               drops each of its passes
                                (test/ir/canonicalize.mlir).
 
 The RUN lines before it run as written first, so the files they make exist.
@@ -68,6 +71,16 @@ PREVIOUS_STAGE = {
     "bufferized": "tiled",
     "llvm": "bufferized",
     "llvm-ir": "llvm",
+}
+
+# deepc-opt's pipelines to a stage, and the one to the stage before
+# (--deepc-to-grad, whose stage before is its input, is dropped instead).
+PREVIOUS_PIPELINE = {
+    "deepc-to-linalg": "deepc-to-grad",
+    "deepc-to-fused": "deepc-to-linalg",
+    "deepc-to-tiled": "deepc-to-fused",
+    "deepc-to-bufferized": "deepc-to-tiled",
+    "deepc-pipeline": "deepc-to-bufferized",
 }
 
 # deepc-opt flags that are not passes.
@@ -201,7 +214,7 @@ def variants(cmd):
         return []
     passes = []
     for j in range(k + 1, len(first)):
-        w = first[j]
+        w = unquote(first[j])
         if not w.startswith("-") or w == "-":
             continue
         name = w.lstrip("-").split("=")[0]
@@ -210,6 +223,13 @@ def variants(cmd):
         passes.append((j, name))
     ours = [p for p in passes if p[1].startswith("deepc-")]
     for j, name in ours or passes:
+        prev = PREVIOUS_PIPELINE.get(name)
+        if prev:
+            # A pipeline to a stage: stop at the stage before instead.
+            w = first[j]
+            new = first[:j] + [w.replace(name, prev, 1)] + first[j + 1:]
+            out.append(("--%s for --%s" % (prev, name), join(new, segs[1:])))
+            continue
         new = first[:j] + first[j + 1:]
         out.append(("without --%s" % name, join(new, segs[1:])))
     return out
