@@ -36,8 +36,9 @@ findings:
 
 A check that is meant to pass on the input (a "must not fuse" test) is
 marked with a comment line `AUDIT: unchanged: <why>` (after `//` or `#`):
-in the comment block holding the RUN line, it accepts the whole RUN; inside
-a CHECK-LABEL block, it accepts that block for every RUN. The reason is
+in the comment lines next to the RUN line (no blank line between), it
+accepts that whole RUN; inside a CHECK-LABEL block, it accepts that block
+for every RUN that checks it. The reason is
 required. A mark on something that no longer passes unchanged is reported
 as STALE, so marks do not outlive the tests they excuse.
 
@@ -306,9 +307,8 @@ def comment_block(lines, first, last):
 # --- running -------------------------------------------------------------------
 
 class Runner:
-    def __init__(self, build, verbose):
+    def __init__(self, build):
         self.build = os.path.abspath(build)
-        self.verbose = verbose
         self.env = dict(os.environ)
         self.env["PATH"] = "%s:%s:%s" % (os.path.join(self.build, "bin"),
                                          LLVM_BIN, self.env.get("PATH", ""))
@@ -327,10 +327,7 @@ class Runner:
             if not os.path.exists(cfg):
                 continue
             if cfg not in self.local_subs:
-                class Config:
-                    substitutions = []
-                config = Config()
-                config.substitutions = []
+                config = argparse.Namespace(substitutions=[])
                 exec(open(cfg).read(), {"config": config})
                 self.local_subs[cfg] = config.substitutions
             subs += self.local_subs[cfg]
@@ -533,7 +530,7 @@ def main():
                     help="also print the checks that the change breaks")
     ap.add_argument("paths", nargs="*", default=[os.path.join(ROOT, "test")])
     args = ap.parse_args()
-    runner = Runner(args.build, args.verbose)
+    runner = Runner(args.build)
     report = Report(args.verbose)
     for path in test_files(args.paths):
         audit_file(runner, path, report)
