@@ -6,7 +6,9 @@
 # DEEPC_SKIP_SANITIZE=1 skips it), the programs the frontend fuzzing found
 # through the whole compiler (scripts/sweep_corpus.sh, with the fuzzing),
 # then every test of the normal build: lit suites and unit tests through
-# ctest, whose summary closes the run.
+# ctest; last, on that green suite, the audit of lit checks that would pass
+# if the stage or pass they test did nothing (scripts/lit_audit.py,
+# docs/HARDENING.md; under a minute).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -26,3 +28,6 @@ fi
 cd "${DEEPC_BUILD_DIR:-build}"
 echo "test: the suite (ctest in $(pwd))"
 ctest --output-on-failure -j2
+cd - > /dev/null
+echo "test: lit checks that pass without the stage they test (scripts/lit_audit.py)"
+python3 scripts/lit_audit.py --build "${DEEPC_BUILD_DIR:-build}"

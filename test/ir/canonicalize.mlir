@@ -56,6 +56,7 @@ func.func @transpose_identity(%x: tensor<?x4x5xf32>) -> tensor<?x4x5xf32> {
 // -----
 
 // CHECK-LABEL: func.func @transpose_kept
+// AUDIT: unchanged: a transpose that is not the identity must not fold away.
 // CHECK-NEXT: nn.transpose %{{.*}} perm = [1, 0]
 func.func @transpose_kept(%x: tensor<?x4xf32>) -> tensor<4x?xf32> {
   %0 = nn.transpose %x perm = [1, 0] : tensor<?x4xf32> -> tensor<4x?xf32>

@@ -22,6 +22,7 @@ func.func @widen_then_narrow(%x: tensor<?x4xbf16>) -> tensor<?x4xbf16> {
 
 // Narrowing then widening rounds: it stays.
 // CHECK-LABEL: func.func @narrow_then_widen
+// AUDIT: unchanged: the rounding pair must not fold away.
 // CHECK-NEXT: nn.cast %{{.*}} : tensor<3xf32> -> tensor<3xbf16>
 // CHECK-NEXT: nn.cast %{{.*}} : tensor<3xbf16> -> tensor<3xf32>
 func.func @narrow_then_widen(%x: tensor<3xf32>) -> tensor<3xf32> {

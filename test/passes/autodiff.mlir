@@ -139,6 +139,7 @@ func.func @unused(%w: tensor<3xf32> {nn.param = "w"}, %u: tensor<2xf32> {nn.para
 // Functions without nn.train are left alone.
 
 // GRAD-LABEL: func.func @model
+// AUDIT: unchanged: deepc-autodiff must leave a function without nn.train alone.
 // GRAD-NOT: nn.autodiff
 // GRAD: return %{{.*}} : tensor<?x4xf32>
 func.func @model(%x: tensor<?x4xf32> {nn.input = "x"}) -> tensor<?x4xf32> {

@@ -32,8 +32,11 @@ func.func @chain(%x: tensor<4x8xf32>, %b: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // CHECK-LABEL: func.func @chain
 // CHECK:         linalg.generic
+// CHECK-NOT:     linalg.generic
 // CHECK:           arith.mulf
+// CHECK-NOT:     linalg.generic
 // CHECK:           arith.addf
+// CHECK-NOT:     linalg.generic
 // CHECK:           arith.maximumf
 // CHECK-NOT:     linalg.generic
 // CHECK:         return
@@ -139,6 +142,7 @@ func.func @two_consumers(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf3
 }
 
 // CHECK-LABEL: func.func @two_consumers
+// AUDIT: unchanged: must not fuse, the input already has the exp stored once.
 // CHECK:         linalg.generic
 // CHECK:           math.exp
 // CHECK:         linalg.generic
@@ -168,6 +172,7 @@ func.func @matmul_relu(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x1
 }
 
 // CHECK-LABEL: func.func @matmul_relu
+// AUDIT: unchanged: must not fuse, the matmul and its relu stay two ops as in the input.
 // CHECK:         linalg.matmul
 // CHECK:         linalg.generic
 // CHECK:           arith.maximumf
@@ -242,6 +247,7 @@ func.func @reduce_input_used_twice(%x: tensor<64x16xf32>, %m: tensor<64x16xf32>)
 }
 
 // CHECK-LABEL: func.func @reduce_input_used_twice
+// AUDIT: unchanged: must not fuse, the difference stays stored as in the input.
 // CHECK:         %[[D:.*]] = linalg.generic
 // CHECK:           math.exp
 // CHECK:         linalg.generic {{.*}}ins(%[[D]]
@@ -336,6 +342,7 @@ func.func @two_full_operands(%a: tensor<64x16xf32>, %b: tensor<64x16xf32>) -> (t
 }
 
 // CHECK-LABEL: func.func @two_full_operands
+// AUDIT: unchanged: must not be recomputed, a + b stays stored as in the input.
 // CHECK:         %[[S:.*]] = linalg.generic
 // CHECK:           arith.addf
 // CHECK:         linalg.generic {{.*}}ins(%[[S]] :
@@ -378,6 +385,7 @@ func.func @broadcast_consumer(%x: tensor<4x16xf32>, %b: tensor<16xf32>, %z: tens
 }
 
 // CHECK-LABEL: func.func @broadcast_consumer
+// AUDIT: unchanged: must not be recomputed, the value stays stored as in the input.
 // CHECK:         %[[S:.*]] = linalg.generic
 // CHECK:           arith.addf
 // CHECK:         linalg.generic {{.*}}ins(%[[S]] :
@@ -510,6 +518,7 @@ func.func @per_row_unit_dim(%x: tensor<4x64x64xf32>, %var: tensor<4x64x1xf32>) -
 }
 
 // CHECK-LABEL: func.func @per_row_unit_dim
+// AUDIT: unchanged: must not fuse, the per-row rsqrt keeps its own loop as in the input.
 // CHECK:         %[[R:.*]] = linalg.generic {{.*}}ins(%{{.*}} : tensor<4x64x1xf32>)
 // CHECK:           math.rsqrt
 // CHECK:         linalg.generic {{.*}}ins(%{{.*}}, %[[R]] :
@@ -552,6 +561,7 @@ func.func @masked_scores(%m: tensor<64x64xi1>, %s: tensor<64x64xf32>) -> (tensor
 }
 
 // CHECK-LABEL: func.func @masked_scores
+// AUDIT: unchanged: must not be recomputed, the where stays stored as in the input.
 // CHECK:         %[[W:.*]] = linalg.generic
 // CHECK:           arith.select
 // CHECK:         linalg.generic {{.*}}ins(%[[W]] :

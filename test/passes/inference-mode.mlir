@@ -29,6 +29,7 @@ func.func @fit_loss(%x: tensor<?x4xf32> {nn.input = "x"}, %w: tensor<4xf32> {nn.
 
 // A function with nn.train is the step's source: left alone.
 // CHECK-LABEL: func.func @fit
+// AUDIT: unchanged: deepc-inference-mode must leave the step's source (nn.train) alone.
 // CHECK: nn.batchnorm_train
 // CHECK: nn.dropout
 func.func @fit(%x: tensor<?x4xf32> {nn.input = "x"}, %w: tensor<4xf32> {nn.param = "w"},

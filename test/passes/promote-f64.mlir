@@ -25,6 +25,7 @@ func.func @fit(%x: tensor<?x3xf32> {nn.input = "x"}, %y: tensor<?xi32> {nn.input
 
 // Integer, bool and f64 tensors are left as they are.
 // CHECK-LABEL: func.func @others
+// AUDIT: unchanged: deepc-promote-f64 must leave integer, bool and f64 tensors alone.
 // CHECK-SAME: (%{{.*}}: tensor<4xi64>, %{{.*}}: tensor<4xf64>) -> tensor<4xi1>
 // CHECK: nn.constant dense<2> : tensor<4xi64>
 func.func @others(%i: tensor<4xi64>, %d: tensor<4xf64>) -> tensor<4xi1> {

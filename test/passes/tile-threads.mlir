@@ -39,8 +39,16 @@ func.func @dense_dynamic_m(%x: tensor<?x256xf32>, %w: tensor<64x256xf32>, %c: te
 // CHECK:             scf.for {{.*}} -> (vector<8x1x32xf32>)
 // CHECK:         scf.yield
 
+// On one thread the packed kernel's row loop is an scf.for.
 // ONE-LABEL: func.func @dense_dynamic_m
 // ONE-NOT:     scf.forall
+// ONE:         } else {
+// ONE-NOT:     scf.forall
+// ONE:           scf.for {{.*}} step %c8
+// ONE-NOT:     scf.forall
+// ONE:             scf.for {{.*}} -> (vector<8x1x32xf32>)
+// ONE-NOT:     scf.forall
+// ONE:         return
 
 // -----
 
@@ -68,3 +76,8 @@ func.func @few_rows(%x: tensor<48x256xf32>, %w: tensor<64x256xf32>, %c: tensor<4
 
 // CHECK-LABEL: func.func @few_rows
 // CHECK-NOT:     scf.forall
+// CHECK:         scf.for %{{.*}} = %c0 to %c48 step %c8
+// CHECK-NOT:     scf.forall
+// CHECK:           vector.fma
+// CHECK-NOT:     scf.forall
+// CHECK:         return
