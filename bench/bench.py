@@ -14,7 +14,8 @@ run and from profiles; bench.py keeps it as it is.
 
 For each thread count T of --threads:
 
-- peak: the AVX-512 FMA rate now (bench/fma_peak.c): on a shared machine
+- peak: the FMA rate now, with the widest FMA the CPU has (AVX-512F, else
+  AVX2, chosen at run time by bench/fma_peak.c): on a shared machine
   the cores give less than their nominal peak, and the matmul figures are
   put against what they give in the same run; bandwidth: the STREAM triad
   (bench/stream.c) on arrays of the chains' size;
@@ -334,12 +335,14 @@ class Bench:
     def machine_rates(self, t):
         exe = build(self.work, "fma_peak", [])
         if exe:
-            wall, cpu = (float(x) for x in run([exe, t]).split())
+            wall, cpu, isa = run([exe, t]).split()
+            wall, cpu = float(wall), float(cpu)
             self.fig[("peak", t)] = (wall, cpu)
             self.notes.append(
-                f"FMA peak on {t} thread(s) now (bench/fma_peak.c): "
-                f"{wall:.0f} GFLOP/s over wall time, {cpu:.0f} GFLOP/s per "
-                f"CPU second (nominal: {ANCHOR_PEAK:.0f} per core)")
+                f"FMA peak on {t} thread(s) now (bench/fma_peak.c, {isa}, "
+                f"the widest this CPU has): {wall:.0f} GFLOP/s over wall "
+                f"time, {cpu:.0f} GFLOP/s per CPU second (the Zen 5's "
+                f"AVX-512 anchor: {ANCHOR_PEAK:.0f} per core)")
         exe = build(self.work, "stream", [])
         if exe:
             wall, cpu = (float(x) for x in run(
