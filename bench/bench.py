@@ -64,12 +64,16 @@ AVX-512 F/BW/VL/DQ, else avx2). RESULTS.md names the CPU (lscpu's model
 name), its L3 and vector features (AVX2, FMA, AVX-512, bf16) and the
 kernels each library picked: ATen's capability and OpenBLAS's core
 (torch_bench.py info), oneDNN's ISA and OpenBLAS's core in bench/sgemm.c.
-Debian's libblas.so.3 here may be the reference BLAS, and the headers of
-oneDNN and OpenBLAS are not installed: the Debian packages
+PyTorch is Debian's python3-torch (not in scripts/setup.sh: only the bench
+needs it), run under /usr/bin/python3; bench.py stops with the command to
+install it when it is missing. Debian's libblas.so.3 here may be the
+reference BLAS, and the headers of oneDNN and OpenBLAS are not installed:
+the Debian packages
 libopenblas0-pthread, libopenblas-pthread-dev, libdnnl-dev (and libdnnl2 if
 missing) are unpacked with `apt-get download` into ~/.cache/deepc-bench;
 OpenBLAS goes first on LD_LIBRARY_PATH of the PyTorch process only.
-Benchmarks are not tests: nothing here runs under lit or ctest.
+Benchmarks are not tests: of bench/ only fma_peak.c is checked under lit
+(test/bench/fma-peak.test: that it builds and picks the host's widest FMA).
 """
 import argparse
 import datetime
@@ -732,6 +736,11 @@ def main():
         if s not in SECTIONS:
             parser.error(f"--only: unknown section '{s}'")
     write = not args.no_write and set(only) == set(SECTIONS)
+    if set(only) & {"matmul", "mlp", "lenet", "memory"} and subprocess.run(
+            ["/usr/bin/python3", "-c", "import torch"],
+            capture_output=True).returncode:
+        parser.error("PyTorch is missing from /usr/bin/python3: as root, "
+                     "`apt-get install -y python3-torch` (Debian 12's 1.13)")
 
     load_before = os.getloadavg()
     started = datetime.datetime.now(datetime.timezone.utc)
