@@ -368,6 +368,25 @@ def machine():
             f"{platform.system()} {platform.release()}; {features()}")
 
 
+def deepc_source(deepc):
+    """Where the deepc binary comes from: its path and the git tree that
+    holds it, at COMMIT (+ uncommitted changes) as the bench runs."""
+    path = Path(deepc).resolve()
+    for tree in path.parents:
+        if (tree / ".git").exists():
+            try:
+                head = run(["git", "-C", tree, "rev-parse", "--short",
+                            "HEAD"]).strip()
+                dirty = run(["git", "-C", tree, "status", "--porcelain",
+                             "--untracked-files=no"]).strip()
+            except (OSError, subprocess.CalledProcessError):
+                break
+            return (f"{path}, from the tree {tree}, at {head}"
+                    + (" + uncommitted changes" if dirty else "")
+                    + " when the bench ran")
+    return str(path)
+
+
 def med(values):
     return statistics.median(values)
 
@@ -846,6 +865,8 @@ this run, the matmul rates with the FMA peak and the chains with the STREAM
 triad measured in the same run. CPU time (process CPU seconds per call) is
 inflated much less by other processes than wall time; with 2 threads it
 counts both threads, so there the wall-time figures show parallel speed.
+
+deepc: {deepc_source(args.deepc)}.
 
 Rerun: `/usr/bin/python3 bench/bench.py --deepc build/bin/deepc` (its
 docstring has the method; `--only SECTIONS` runs a part without writing
