@@ -808,6 +808,9 @@ def main():
         "chains": ["## Elementwise and reduction chains against STREAM\n",
                    f"[{b.rows}, 4096] f32 ({b.rows * 4096 * 4 / 2**20:.0f} MiB"
                    + (f", {b.rows * 4096 * 4 / b.l3:.1f}x the L3" if b.l3 else "")
+                   + (", above the 32 MiB deepc keeps in its heap: its "
+                      "buffers are mapped and faulted in on every call"
+                      if b.rows * 4096 * 4 >= 32 * 2**20 else "")
                    + ") per call; GB/s counts the bytes "
                    "the chain must move (elementwise: read + write, 8 B an "
                    "element; reduction: read, 4 B), the triad as STREAM does "
