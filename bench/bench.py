@@ -14,7 +14,8 @@ run and from profiles; bench.py keeps it as it is.
 
 For each thread count T of --threads:
 
-- peak: the AVX-512 FMA rate now (bench/fma_peak.c): on a shared machine
+- peak: the FMA rate now, with the widest FMA the CPU has (AVX-512F, else
+  AVX2, chosen at run time by bench/fma_peak.c): on a shared machine
   the cores give less than their nominal peak, and the matmul figures are
   put against what they give in the same run; bandwidth: the STREAM triad
   (bench/stream.c) on arrays of the chains' size;
@@ -33,8 +34,13 @@ For each thread count T of --threads:
   (torch.jit.trace + optimize_for_inference);
 - chains: bench/elementwise.nn (a fused elementwise chain, 8 bytes an
   element) and bench/reduction.nn (a row sum of squares, 4 bytes an
-  element) on [1920, 4096] f32 (31.5 MB a tensor, below the 32 MB that
-  `deepc` keeps in its heap, beyond the L3), GB/s against the triad.
+  element) on [R, 4096] f32, R sized from the host's L3 (sysfs) so that a
+  tensor is at least 3 times the L3 (and R at least 1920: 30 MiB, below
+  the 32 MiB that `deepc` keeps in its heap; above that, deepc's buffers
+  are mapped and faulted in on every call, and the figure includes it),
+  GB/s against the triad on arrays of the same size. A chain whose input
+  is not at least twice the L3 is not judged against STREAM: from the
+  cache it could beat it.
 
 Once, on one thread:
 
@@ -50,15 +56,24 @@ Once, on one thread:
 
 Figures are medians: deepc's over --repeats runs of `deepc bench` (each the
 median of at least 5 calls), the others' over --repeats batches of calls.
-PyTorch, oneDNN and OpenBLAS run set up as /work/shared/TOOLCHAIN.md says
-(OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS,
-OMP_NUM_THREADS and torch's threads = T, ATEN_CPU_CAPABILITY=avx512).
-Debian's libblas.so.3 here may be the reference BLAS, and the headers of
-oneDNN and OpenBLAS are not installed: the Debian packages
+PyTorch, oneDNN and OpenBLAS run set up as /work/shared/TOOLCHAIN.md says,
+at their best for the host (examples/torch_setup.py: OPENBLAS_CORETYPE and
+OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and torch's
+threads = T, ATEN_CPU_CAPABILITY the widest the CPU has: avx512 only with
+AVX-512 F/BW/VL/DQ, else avx2). RESULTS.md names the CPU (lscpu's model
+name), its L3 and vector features (AVX2, FMA, AVX-512, bf16) and the
+kernels each library picked: ATen's capability and OpenBLAS's core
+(torch_bench.py info), oneDNN's ISA and OpenBLAS's core in bench/sgemm.c.
+PyTorch is Debian's python3-torch (not in scripts/setup.sh: only the bench
+needs it), run under /usr/bin/python3; bench.py stops with the command to
+install it when it is missing. Debian's libblas.so.3 here may be the
+reference BLAS, and the headers of oneDNN and OpenBLAS are not installed:
+the Debian packages
 libopenblas0-pthread, libopenblas-pthread-dev, libdnnl-dev (and libdnnl2 if
 missing) are unpacked with `apt-get download` into ~/.cache/deepc-bench;
 OpenBLAS goes first on LD_LIBRARY_PATH of the PyTorch process only.
-Benchmarks are not tests: nothing here runs under lit or ctest.
+Benchmarks are not tests: of bench/ only fma_peak.c is checked under lit
+(test/bench/fma-peak.test: that it builds and picks the host's widest FMA).
 """
 import argparse
 import datetime
@@ -88,9 +103,11 @@ MLP_SHAPES = {
     "10x128x64:TN": "MLP backward dW2 = dY^T h",
     "128x784x64:TN": "MLP backward dW1 = dH^T x",
 }
-CHAIN_ROWS = 1920  # [1920, 4096] f32: 31.5 MB
-# The anchors of issue 5 and /work/shared/TOOLCHAIN.md, measured on this kind
-# of machine when it was idle: what the targets are stated against.
+CHAIN_MIN_ROWS = 1920  # [1920, 4096] f32: 30 MiB, within deepc's heap
+CHAIN_L3_TIMES = 3  # a chain's tensor is at least 3x the L3
+# The anchors of issue 5 and /work/shared/TOOLCHAIN.md, measured on the Zen 5
+# machine (AMD EPYC znver5, AVX-512) when it was idle: what the targets are
+# stated against there; on another CPU they are only a reference.
 ANCHOR_PEAK = 253.0  # AVX-512 FMA GFLOP/s per core (253-267)
 ANCHOR_STREAM = {1: 37.0, 2: 69.0}  # STREAM triad GB/s
 ANCHOR_TORCH = {  # PyTorch at its best, one thread, ms
@@ -281,13 +298,93 @@ def timed(cmd, env=None):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def cpuinfo():
+    """The first CPU's fields in /proc/cpuinfo, {name: value}."""
+    fields = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if not line.strip():
+                break
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+    except OSError:
+        pass
+    return fields
+
+
+def l3_bytes():
+    """The size of the L3 cache (sysfs, else lscpu), or None."""
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            if (index / "level").read_text().strip() != "3":
+                continue
+            size = (index / "size").read_text().strip()
+        except OSError:
+            continue
+        m = re.fullmatch(r"(\d+)([KMG]?)", size)
+        if m:
+            return int(m.group(1)) * {"": 1, "K": 2**10, "M": 2**20,
+                                       "G": 2**30}[m.group(2)]
+    try:
+        out = run(["lscpu", "-B"])
+        m = re.search(r"^L3 cache:\s+(\d+)", out, re.M)
+        return int(m.group(1)) if m else None
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def chain_rows():
+    """R of the chains' [R, 4096] f32 tensors: at least CHAIN_L3_TIMES the
+    L3, in multiples of 64 rows, never below CHAIN_MIN_ROWS."""
+    l3 = l3_bytes() or 32 * 2**20
+    need = -(-CHAIN_L3_TIMES * l3 // (4096 * 4))
+    return max(CHAIN_MIN_ROWS, -(-need // 64) * 64)
+
+
+def features():
+    """The vector features a matmul's speed depends on, as the kernel's
+    /proc/cpuinfo flags name them: present ones, then `no ...`."""
+    flags = set(cpuinfo().get("flags", "").split())
+    names = [("avx2", "AVX2"), ("fma", "FMA"), ("avx512f", "AVX-512F"),
+             ("avx512bw", "AVX-512BW"), ("avx512vl", "AVX-512VL"),
+             ("avx512dq", "AVX-512DQ"), ("avx512_vnni", "AVX-512 VNNI"),
+             ("avx512_bf16", "AVX-512 BF16"), ("amx_tile", "AMX")]
+    have = [n for f, n in names if f in flags]
+    lack = [n for f, n in names if f not in flags]
+    if "avx512f" not in flags:  # one "no AVX-512" for the whole family
+        lack = [n for n in lack if not n.startswith(("AVX-512", "AMX"))]
+        lack.append("AVX-512 (none of F, BW, VL, DQ, VNNI, BF16)")
+    return ", ".join(have) + ("; no " + ", no ".join(lack) if lack else "")
+
+
 def machine():
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    info = cpuinfo()
+    cpu = info.get("model name", "unknown CPU")
+    fam = (f" (family {info['cpu family']}, model {info['model']})"
+           if "cpu family" in info and "model" in info else "")
+    l3 = l3_bytes()
+    cache = f", L3 {l3 / 2**20:.0f} MiB" if l3 else ""
+    return (f"{cpu}{fam}, {os.cpu_count()} cores{cache}, "
+            f"{platform.system()} {platform.release()}; {features()}")
+
+
+def deepc_source(deepc):
+    """Where the deepc binary comes from: its path and the git tree that
+    holds it, at COMMIT (+ uncommitted changes) as the bench runs."""
+    path = Path(deepc).resolve()
+    for tree in path.parents:
+        if (tree / ".git").exists():
+            try:
+                head = run(["git", "-C", tree, "rev-parse", "--short",
+                            "HEAD"]).strip()
+                dirty = run(["git", "-C", tree, "status", "--porcelain",
+                             "--untracked-files=no"]).strip()
+            except (OSError, subprocess.CalledProcessError):
+                break
+            return (f"{path}, from the tree {tree}, at {head}"
+                    + (" + uncommitted changes" if dirty else "")
+                    + " when the bench ran")
+    return str(path)
 
 
 def med(values):
@@ -316,6 +413,8 @@ class Bench:
         self.notes = []
         self.targets = []  # rows of the targets table
         self.fig = {}  # (name, threads) -> figure, for the targets
+        self.l3 = l3_bytes()
+        self.rows = chain_rows()  # the chains' and the triad's [rows, 4096]
 
     def add(self, section, line):
         self.tables.setdefault(section, []).append(line)
@@ -329,26 +428,60 @@ class Bench:
                 got[k].append((r[k]["median_ms"], r[k]["cpu_median_ms"]))
         return {k: medpair(v) for k, v in got.items()}
 
+    def kernels(self):
+        """Notes the kernels PyTorch, oneDNN and OpenBLAS picked on this
+        CPU; the ATen capability for the header, or None."""
+        env, _ = torch_env()
+        try:
+            info = json.loads(run(["/usr/bin/python3",
+                                   ROOT / "bench/torch_bench.py", "info", 1],
+                                  env=env).strip().splitlines()[-1])
+        except (OSError, subprocess.CalledProcessError, ValueError,
+                IndexError) as e:
+            self.notes.append(f"PyTorch's kernels: unknown ({e})")
+            return None
+        try:
+            deb = run(["dpkg-query", "-W", "-f=${Version}",
+                       "python3-torch"]).strip()
+        except (OSError, subprocess.CalledProcessError):
+            deb = "?"
+        blas = info.get("blas", "?")
+        if info.get("blas_core"):
+            blas += f", core {info['blas_core']}"
+        self.notes.append(
+            f"PyTorch {info.get('torch')} (Debian's python3-torch {deb}): "
+            f"ATEN_CPU_CAPABILITY={info.get('aten_env')}, ATen's CPU "
+            f"capability {info.get('aten', '?')} (torch.__config__.show()); "
+            f"its BLAS {blas}")
+        exe = sgemm_exe(self.work)
+        if exe:
+            self.notes.append("bench/sgemm.c: " + run(
+                [exe, "kernels"], env=lib_env(1)).strip()
+                + " (dnnl_get_effective_cpu_isa, openblas_get_corename)")
+        return info.get("aten_env")
+
     # --- per thread count -------------------------------------------------
 
     def machine_rates(self, t):
         exe = build(self.work, "fma_peak", [])
         if exe:
-            wall, cpu = (float(x) for x in run([exe, t]).split())
+            wall, cpu, isa = run([exe, t]).split()
+            wall, cpu = float(wall), float(cpu)
             self.fig[("peak", t)] = (wall, cpu)
             self.notes.append(
-                f"FMA peak on {t} thread(s) now (bench/fma_peak.c): "
-                f"{wall:.0f} GFLOP/s over wall time, {cpu:.0f} GFLOP/s per "
-                f"CPU second (nominal: {ANCHOR_PEAK:.0f} per core)")
+                f"FMA peak on {t} thread(s) now (bench/fma_peak.c, {isa}, "
+                f"the widest this CPU has): {wall:.0f} GFLOP/s over wall "
+                f"time, {cpu:.0f} GFLOP/s per CPU second (the Zen 5's "
+                f"AVX-512 anchor: {ANCHOR_PEAK:.0f} per core)")
         exe = build(self.work, "stream", [])
         if exe:
             wall, cpu = (float(x) for x in run(
-                [exe, t, CHAIN_ROWS * 4096, 20]).split())
+                [exe, t, self.rows * 4096, 20]).split())
             self.fig[("triad", t)] = (wall, cpu)
             self.notes.append(
                 f"STREAM triad on {t} thread(s) now (bench/stream.c, "
-                f"3 x {CHAIN_ROWS * 4096 * 4 / 2**20:.1f} MiB): {wall:.1f} GB/s "
-                f"over wall time, {cpu:.1f} GB/s per CPU second (anchor: "
+                f"3 x {self.rows * 4096 * 4 / 2**20:.1f} MiB): {wall:.1f} GB/s "
+                f"over wall time, {cpu:.1f} GB/s per CPU second (the Zen 5's anchor: "
                 f"{ANCHOR_STREAM.get(t, 0):.0f} GB/s)")
 
     def matmul(self, t, torch):
@@ -416,10 +549,10 @@ class Bench:
         triad = self.fig.get(("triad", t))
         for name, nbytes in (("elementwise", 8), ("reduction", 4)):
             path = ROOT / f"bench/{name}.nn"
-            d = self.deepc_repeated(path, [CHAIN_ROWS], t,
-                                    [("forward", CHAIN_ROWS)])[
-                ("forward", CHAIN_ROWS)]
-            total = nbytes * CHAIN_ROWS * 4096
+            d = self.deepc_repeated(path, [self.rows], t,
+                                    [("forward", self.rows)])[
+                ("forward", self.rows)]
+            total = nbytes * self.rows * 4096
             gbs = (total / (d[0] * 1e-3) / 1e9, total / (d[1] * 1e-3) / 1e9)
             self.fig[(name, t)] = (gbs, triad)
             vs = (f"{100 * gbs[1] / triad[1]:.0f}% ({100 * gbs[0] / triad[0]:.0f}%)"
@@ -496,9 +629,21 @@ class Bench:
         return (f"not judged: the FMA loop got {many[0] / one[0]:.2f}x one "
                 f"thread's rate on {t} threads in this run")
 
-    def target(self, what, figure, anchor, met, why="", threads=1):
+    def in_cache(self):
+        """Why the chains cannot be judged against STREAM, or None: their
+        input must be at least twice the L3, or it could come from it."""
+        tensor = self.rows * 4096 * 4
+        if self.l3 is None:
+            return "not judged: the L3's size is unknown"
+        if tensor < 2 * self.l3:
+            return (f"not judged: its {tensor / 2**20:.0f} MiB input is not "
+                    f"twice the {self.l3 / 2**20:.0f} MiB L3")
+        return None
+
+    def target(self, what, figure, anchor, met, why="", threads=1,
+               why_not=None):
         state = "met" if met else f"**missed**{': ' + why if why else ''}"
-        state = self.parallel_room(threads) or state
+        state = why_not or self.parallel_room(threads) or state
         self.targets.append(f"| {what} | {figure} | {anchor} | {state} |")
 
     def judge(self, threads_list):
@@ -514,7 +659,7 @@ class Bench:
             self.target("matmul 1024^3, 1 thread: >= 90% of peak",
                         f"{rate:.0f} GFLOP/s per CPU s = {100 * pct:.0f}% of "
                         f"the {peak[1]:.0f} measured now{dn}",
-                        f"peak {ANCHOR_PEAK:.0f} GFLOP/s ({100 * rate / ANCHOR_PEAK:.0f}%"
+                        f"Zen 5: peak {ANCHOR_PEAK:.0f} GFLOP/s ({100 * rate / ANCHOR_PEAK:.0f}%"
                         " of it); oneDNN 90-96%", pct >= 0.9,
                         f"{100 * (0.9 - pct):.0f} points short")
             if (sq, 2) in f:
@@ -535,7 +680,7 @@ class Bench:
                 self.target(
                     f"{label} training step, {t} thread(s): >= {need:.0f}x PyTorch",
                     f"{r:.2f}x ({basis}); deepc {ms(d[1] if t == 1 else d[0])}",
-                    f"PyTorch {anchor} ms (1 thread, idle)" if t == 1 else "-",
+                    f"Zen 5: PyTorch {anchor} ms (1 thread, idle)" if t == 1 else "-",
                     r >= need, f"{need / r:.2f}x short", threads=t)
             for t in threads_list:
                 e = f.get((f"{model}_fwd1", t))
@@ -550,7 +695,7 @@ class Bench:
                     f"{label} batch-1 inference, {t} thread(s): >= 10x eager, "
                     f"faster than traced",
                     f"deepc {ms(d[i])}: {re:.2f}x eager, {rt:.2f}x traced ({basis})",
-                    f"eager {ANCHOR_TORCH[model + '_fwd1']} ms, traced "
+                    f"Zen 5: eager {ANCHOR_TORCH[model + '_fwd1']} ms, traced "
                     f"{ANCHOR_TORCH[model + '_traced1']} ms" if t == 1 else "-",
                     re >= 10 and rt > 1,
                     f"{10 / re:.1f}x short of 10x eager"
@@ -566,10 +711,10 @@ class Bench:
                 self.target(f"{name} chain, {t} thread(s): >= 80% of STREAM",
                             f"{gbs[1]:.1f} GB/s per CPU s = {100 * r:.0f}% of "
                             f"the triad's {triad[1]:.1f} now",
-                            f"STREAM {ANCHOR_STREAM.get(t, 0):.0f} GB/s "
+                            f"Zen 5: STREAM {ANCHOR_STREAM.get(t, 0):.0f} GB/s "
                             f"({100 * gbs[0] / ANCHOR_STREAM.get(t, 1):.0f}% of it, wall)",
                             r >= 0.8, f"{100 * (0.8 - r):.0f} points short",
-                            threads=t)
+                            threads=t, why_not=self.in_cache())
         for rel, limit in (("examples/fashion_mlp.nn", 0.5),
                            ("examples/lenet/lenet.nn", 1.0)):
             step = f.get((f"compile_train:{rel}", 1))
@@ -610,11 +755,17 @@ def main():
         if s not in SECTIONS:
             parser.error(f"--only: unknown section '{s}'")
     write = not args.no_write and set(only) == set(SECTIONS)
+    if set(only) & {"matmul", "mlp", "lenet", "memory"} and subprocess.run(
+            ["/usr/bin/python3", "-c", "import torch"],
+            capture_output=True).returncode:
+        parser.error("PyTorch is missing from /usr/bin/python3: as root, "
+                     "`apt-get install -y python3-torch` (Debian 12's 1.13)")
 
     load_before = os.getloadavg()
     started = datetime.datetime.now(datetime.timezone.utc)
     with tempfile.TemporaryDirectory() as tmp:
         b = Bench(args, Path(tmp))
+        aten = b.kernels()
         for t in threads_list:
             b.machine_rates(t)
             shapes = ([f"{s}x{s}x{s}:NT" for s in args.sizes] +
@@ -651,11 +802,16 @@ def main():
                    "Median wall / CPU time per call; PyTorch / deepc is "
                    "PyTorch's time over deepc's, CPU (wall): above 1, deepc "
                    "is faster. The anchor is PyTorch at its best on the idle "
-                   "machine (one thread).\n",
+                   "Zen 5 machine (one thread), a reference on other CPUs.\n",
                    "| workload | threads | deepc | PyTorch | PyTorch / deepc "
                    "| anchor |", "| --- | --- | --- | --- | --- | --- |"],
         "chains": ["## Elementwise and reduction chains against STREAM\n",
-                   "[1920, 4096] f32 (31.5 MB) per call; GB/s counts the bytes "
+                   f"[{b.rows}, 4096] f32 ({b.rows * 4096 * 4 / 2**20:.0f} MiB"
+                   + (f", {b.rows * 4096 * 4 / b.l3:.1f}x the L3" if b.l3 else "")
+                   + (", above the 32 MiB deepc keeps in its heap: its "
+                      "buffers are mapped and faulted in on every call"
+                      if b.rows * 4096 * 4 >= 32 * 2**20 else "")
+                   + ") per call; GB/s counts the bytes "
                    "the chain must move (elementwise: read + write, 8 B an "
                    "element; reduction: read, 4 B), the triad as STREAM does "
                    "(12 B). deepc's time is `deepc bench`'s call, result "
@@ -683,8 +839,9 @@ def main():
     body = []
     body += ["## The issue's targets\n",
              "Each target's figure from this run, its anchor (issue 5 and "
-             "/work/shared/TOOLCHAIN.md, measured on the idle machine), and "
-             "whether this run meets it.\n",
+             "/work/shared/TOOLCHAIN.md, measured on the idle Zen 5 machine, "
+             "AVX-512: on another CPU only a reference), and whether this "
+             "run meets it; the judgment uses only this run's figures.\n",
              "| target | this run | anchor | |", "| --- | --- | --- | --- |"]
     body += b.targets + [""]
     for key in ("matmul", "models", "chains", "compile", "memory"):
@@ -712,6 +869,8 @@ triad measured in the same run. CPU time (process CPU seconds per call) is
 inflated much less by other processes than wall time; with 2 threads it
 counts both threads, so there the wall-time figures show parallel speed.
 
+deepc: {deepc_source(args.deepc)}.
+
 Rerun: `/usr/bin/python3 bench/bench.py --deepc build/bin/deepc` (its
 docstring has the method; `--only SECTIONS` runs a part without writing
 this file).
@@ -720,7 +879,8 @@ this file).
 - PyTorch 1.13 (Debian), oneDNN 2.6 (Debian's libdnnl2) and OpenBLAS 0.3.21
   (Debian's libopenblas0-pthread, from {blas}); OPENBLAS_CORETYPE and
   OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and
-  torch.set_num_threads = the thread count, ATEN_CPU_CAPABILITY=avx512.
+  torch.set_num_threads = the thread count,
+  ATEN_CPU_CAPABILITY={aten or "(unknown)"}, the widest this CPU has.
 
 {text}
 {hand}""")

@@ -13,7 +13,13 @@
  * (OMP_NUM_THREADS for oneDNN, OPENBLAS_NUM_THREADS for OpenBLAS), which
  * bench.py sets. Inputs are uniform in [0, 1); the time does not depend on
  * the values. bench.py builds it against the headers of libdnnl-dev and
- * libopenblas-pthread-dev. */
+ * libopenblas-pthread-dev.
+ *
+ *   sgemm kernels
+ *
+ * prints the kernels each library picked for this CPU, on one line:
+ * `oneDNN ISA; OpenBLAS CORE` (dnnl_get_effective_cpu_isa,
+ * openblas_get_corename). */
 #include <cblas.h>
 #include <dnnl.h>
 #include <stdio.h>
@@ -59,9 +65,31 @@ static float *randomMatrix(long count) {
   return p;
 }
 
+static const char *dnnlIsa(dnnl_cpu_isa_t isa) {
+  switch (isa) {
+  case dnnl_cpu_isa_sse41: return "sse41";
+  case dnnl_cpu_isa_avx: return "avx";
+  case dnnl_cpu_isa_avx2: return "avx2";
+  case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+  case dnnl_cpu_isa_avx512_mic: return "avx512_mic";
+  case dnnl_cpu_isa_avx512_mic_4ops: return "avx512_mic_4ops";
+  case dnnl_cpu_isa_avx512_core: return "avx512_core";
+  case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+  case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+  case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+  default: return "unknown";
+  }
+}
+
 int main(int argc, char **argv) {
+  if (argc == 2 && !strcmp(argv[1], "kernels")) {
+    printf("oneDNN %s; OpenBLAS %s\n", dnnlIsa(dnnl_get_effective_cpu_isa()),
+           openblas_get_corename());
+    return 0;
+  }
   if (argc < 5 || (strcmp(argv[1], "dnnl") && strcmp(argv[1], "openblas"))) {
-    fprintf(stderr, "usage: sgemm dnnl|openblas REPEATS SECONDS MxNxK:AB...\n");
+    fprintf(stderr, "usage: sgemm dnnl|openblas REPEATS SECONDS MxNxK:AB...\n"
+                    "       sgemm kernels\n");
     return 2;
   }
   useDnnl = !strcmp(argv[1], "dnnl");

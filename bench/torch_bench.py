@@ -1,7 +1,8 @@
-"""PyTorch side of bench/bench.py. Two modes:
+"""PyTorch side of bench/bench.py. Three modes:
 
     torch_bench.py time REPEATS THREADS SECTIONS [SHAPES]
     torch_bench.py epoch mlp|lenet ROWS
+    torch_bench.py info THREADS
 
 `time` prints on THREADS threads, in milliseconds, `name wall_ms cpu_ms`:
 the median wall time and the median CPU time of the process of single
@@ -23,11 +24,17 @@ Fashion-MNIST (examples/fashion_torch.py's loader and set-up, one thread),
 shuffled, batch 64, as `deepc train --epochs 1` does; bench.py reads its
 peak memory and time from outside.
 
-Run by /usr/bin/python3 (Debian's python3-torch). PyTorch at its best on this
-machine (/work/shared/TOOLCHAIN.md): OpenBLAS must not be pinned to its
-Haswell kernels nor sized for more threads than torch uses, so the
-environment is set before torch is imported."""
-import os
+`info` prints, as one JSON line, what PyTorch set up as for `time` on
+THREADS threads uses: its version, ATEN_CPU_CAPABILITY and the capability
+ATen reports, the BLAS and OpenBLAS's core (examples/torch_setup.py).
+
+Run by /usr/bin/python3 (Debian's python3-torch). PyTorch at its best on the
+host it runs on (/work/shared/TOOLCHAIN.md, examples/torch_setup.py):
+OpenBLAS must not be pinned to its Haswell kernels nor sized for more
+threads than torch uses, and ATen takes the widest kernels the CPU has
+(AVX-512 only where it is), so the environment is set before torch is
+imported."""
+import json
 import statistics
 import sys
 import time
@@ -36,16 +43,15 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 sys.path.insert(0, str(EXAMPLES))
 sys.path.insert(0, str(EXAMPLES / "lenet"))
+import torch_setup  # noqa: E402
+
 MODE = sys.argv[1] if len(sys.argv) > 1 else "time"
 
 if MODE == "epoch":
     import fashion_torch  # noqa: E402  (one thread, set up before torch)
 else:
-    THREADS = int(sys.argv[3])
-    os.environ.pop("OPENBLAS_CORETYPE", None)
-    os.environ.pop("OPENBLAS_L2_SIZE", None)
-    os.environ["OPENBLAS_NUM_THREADS"] = str(THREADS)
-    os.environ["ATEN_CPU_CAPABILITY"] = "avx512"
+    THREADS = int(sys.argv[3] if MODE == "time" else sys.argv[2])
+    torch_setup.configure(THREADS)
 
 import torch  # noqa: E402
 import torch_step  # noqa: E402  (examples/lenet: LeNet-5 and its step)
@@ -140,6 +146,9 @@ def epoch(name, rows):
 
 if MODE == "epoch":
     epoch(sys.argv[2], int(sys.argv[3]))
+elif MODE == "info":
+    torch.set_num_threads(THREADS)
+    print(json.dumps(torch_setup.kernels()))
 else:
     repeats = int(sys.argv[2])
     torch.set_num_threads(THREADS)

@@ -1,20 +1,18 @@
 """What the examples' PyTorch references share: PyTorch set up at its best
-on this machine (as /work/shared/TOOLCHAIN.md says: one thread, OpenBLAS not
-pinned to Haswell kernels, ATen's AVX-512 kernels; the environment is set
-before torch is imported), and Fashion-MNIST from Debian's
-dataset-fashion-mnist, pixels scaled to [0, 1].
+on the host it runs on (torch_setup.py, as /work/shared/TOOLCHAIN.md says:
+one thread, OpenBLAS not pinned to Haswell kernels, ATen's widest kernels
+the CPU has; the environment is set before torch is imported), and
+Fashion-MNIST from Debian's dataset-fashion-mnist, pixels scaled to [0, 1].
 
     sys.path.insert(0, <examples folder>); import fashion_torch
     torch = fashion_torch.torch
     x, y = fashion_torch.load("train", (-1, 784))
 """
 import gzip
-import os
 
-for _k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-    os.environ.pop(_k, None)
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-os.environ["ATEN_CPU_CAPABILITY"] = "avx512"
+import torch_setup
+
+torch_setup.configure(1)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 

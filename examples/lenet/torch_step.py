@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The time of one LeNet-5 training step (Adam, batch 64) in PyTorch, on one
 thread, configured as fast as Debian's torch 1.13 goes on this machine:
-OpenBLAS not pinned to Haswell kernels, ATen's AVX-512 kernels
+OpenBLAS not pinned to Haswell kernels, ATen's widest kernels the CPU has
 (examples/fashion_torch.py sets that up). Run with Debian's python3-torch
 (/usr/bin/python3). README.md compares it with deepc's step (step_bench.c).
 
