@@ -106,19 +106,85 @@ static Value reduceOnce(OpBuilder &b, Location loc, Value input,
   return op.getResult(0);
 }
 
-/// `input` reduced over `axes` with the combiner of `kind`. When the axes
-/// take the innermost dim together with outer ones (`sum(w * w)` of a
-/// matrix, as l2 and clip_norm do), the outer ones are reduced first, into
-/// one partial result per inner index, and then the inner dim: the first
-/// loop nest then runs along the contiguous inner dim with independent
-/// accumulators, which LLVM vectorizes, where one nest over all the axes
-/// would add every element to one scalar, each add waiting for the last
-/// (bench/RESULTS.md measured that chain at a third of the MLP's step).
-/// Sums then add in another order (each column, then the columns).
+/// The passes of a float sum over `axes` of a tensor of `shape`, as groups
+/// of the original dims, in order: the reduced dims but the innermost from
+/// the innermost out, then the innermost dim of the tensor if it is
+/// reduced (so the first passes run along the contiguous dim with
+/// independent accumulators, which LLVM vectorizes). Neighbours in that
+/// order share a pass while their static sizes multiply to at most
+/// kMergeUpTo (a dim of size 1 always joins one); a dynamic dim (the batch)
+/// has a pass of its own.
+static constexpr int64_t kMergeUpTo = 16;
+static SmallVector<SmallVector<int64_t>> sumPasses(ArrayRef<int64_t> shape,
+                                                   ArrayRef<int64_t> axes) {
+  int64_t last = static_cast<int64_t>(shape.size()) - 1;
+  SmallVector<int64_t> order;
+  for (int64_t axis : llvm::reverse(llvm::to_vector(axes)))
+    if (axis != last)
+      order.push_back(axis);
+  if (llvm::is_contained(axes, last))
+    order.push_back(last);
+  SmallVector<SmallVector<int64_t>> passes;
+  int64_t product = 1; // of the last pass's sizes, -1 when one is dynamic
+  for (int64_t axis : order) {
+    int64_t size = ShapedType::isDynamic(shape[axis]) ? -1 : shape[axis];
+    bool join = !passes.empty() &&
+                (size == 1 || product == 1 ||
+                 (size > 0 && product > 0 && product * size <= kMergeUpTo));
+    if (!join) {
+      passes.emplace_back();
+      product = 1;
+    }
+    passes.back().push_back(axis);
+    product = product < 0 || size < 0 ? -1 : product * size;
+  }
+  return passes;
+}
+
+/// `input` reduced over `axes` with the combiner of `kind`.
+///
+/// A float sum is a cascade of passes (sumPasses), each reducing one or a
+/// few dims of the last one's result into partial sums: `sum(x, axis = (0,
+/// 2, 3))` of [N, C, H, W] sums each column of 28 rows (H), then the N
+/// partials of each (c, w), then the 28 of each channel (W), where one
+/// running sum per element of the result would add N H W = 25,088 values
+/// one after the other. The rounding error of a running sum grows with its
+/// length, so each value now takes at most a few dozen adds (the longest
+/// dim) where it took thousands: as accurate as PyTorch's cascade sums on
+/// batchnorm statistics and bias gradients, whose training drifted from a
+/// float64 twin without it (test/e2e/norm/stem-sum.test). The first pass
+/// reads the whole input (and the elementwise producer that deepc-fuse puts
+/// into it); each later one reads a tensor a dim's size smaller.
+///
+/// Maximum, minimum and integer sums are exact in any order: the outer
+/// dims are reduced first, into one partial result per inner index, then
+/// the inner dim, so that the first loop nest runs along the contiguous
+/// inner dim (one nest over all the axes would combine every element into
+/// one scalar, each step waiting for the last).
 static Value reduce(OpBuilder &b, Location loc, Value input,
                     ArrayRef<int64_t> axes, Kind kind) {
-  int64_t last = cast<RankedTensorType>(input.getType()).getRank() - 1;
-  if (axes.size() < 2 || !llvm::is_contained(axes, last))
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t last = type.getRank() - 1;
+  if (axes.size() < 2)
+    return reduceOnce(b, loc, input, axes, kind);
+  if (kind != Kind::Max && kind != Kind::Min &&
+      isa<FloatType>(type.getElementType())) {
+    // The original dims still present in the partial result, in order.
+    SmallVector<int64_t> present =
+        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    Value partial = input;
+    for (ArrayRef<int64_t> pass : sumPasses(type.getShape(), axes)) {
+      SmallVector<int64_t> local;
+      for (int64_t axis : pass)
+        local.push_back(llvm::find(present, axis) - present.begin());
+      llvm::sort(local);
+      partial = reduceOnce(b, loc, partial, local, kind);
+      for (int64_t d : llvm::reverse(local))
+        present.erase(present.begin() + d);
+    }
+    return partial;
+  }
+  if (!llvm::is_contained(axes, last))
     return reduceOnce(b, loc, input, axes, kind);
   SmallVector<int64_t> outer;
   for (int64_t axis : axes)

@@ -242,6 +242,58 @@ func.func @reduce_mean(%x: tensor<?x4xf32>) -> tensor<1x1xf32> {
 
 // -----
 
+// A float sum over several dims is a cascade of passes, one dim each, so no
+// value takes more adds than its longest dim: batchnorm's per-channel sum
+// of [N, 8, 28, 28] sums each column (H, the other dims parallel, W
+// innermost), then the batch, then the row, where one pass would add
+// N * 28 * 28 values into one running sum per element.
+// CHECK-LABEL: func.func @sum_cascade
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8x28x28xf32>)
+// CHECK: %[[COLS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[X]] : tensor<?x8x28x28xf32>) outs(%{{.*}} : tensor<?x8x28xf32>)
+// CHECK: arith.addf %{{.*}}, %{{.*}} fastmath<reassoc> : f32
+// CHECK: %[[ROWS:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "parallel"]} ins(%[[COLS]] : tensor<?x8x28xf32>) outs(%{{.*}} : tensor<8x28xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]] : tensor<8x28xf32>) outs(%{{.*}} : tensor<8xf32>)
+// CHECK: return %[[SUM]]
+func.func @sum_cascade(%x: tensor<?x8x28x28xf32>) -> tensor<8xf32> {
+  %0 = nn.reduce_sum %x axes = [0, 2, 3] : tensor<?x8x28x28xf32> -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// Small dims share a pass (static sizes multiplying to at most 16), and a
+// dim of size 1 joins any: [N, 4, 1, 3] over (0, 2, 3) is the unit dim and
+// the batch, then the row; [16, 4, 3, 3] over all is dims 2 and 1 (12
+// values), then 0 (16), then the row (3).
+// CHECK-LABEL: func.func @sum_merged
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4x1x3xf32>, %[[W:.*]]: tensor<16x4x3x3xf32>)
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction", "parallel"]} ins(%[[X]] : tensor<?x4x1x3xf32>) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[P]] : tensor<4x3xf32>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK: %[[Q:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%[[W]] : tensor<16x4x3x3xf32>) outs(%{{.*}} : tensor<16x3xf32>)
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%[[Q]] : tensor<16x3xf32>) outs(%{{.*}} : tensor<3xf32>)
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} iterator_types = ["reduction"]} ins(%[[R]] : tensor<3xf32>) outs(%{{.*}} : tensor<f32>)
+// CHECK: return %[[S]], %[[T]]
+func.func @sum_merged(%x: tensor<?x4x1x3xf32>, %w: tensor<16x4x3x3xf32>) -> (tensor<4xf32>, tensor<f32>) {
+  %0 = nn.reduce_sum %x axes = [0, 2, 3] : tensor<?x4x1x3xf32> -> tensor<4xf32>
+  %1 = nn.reduce_sum %w axes = [0, 1, 2, 3] : tensor<16x4x3x3xf32> -> tensor<f32>
+  return %0, %1 : tensor<4xf32>, tensor<f32>
+}
+
+// -----
+
+// Maxima are exact in any order: the outer dims in one pass, then the row.
+// CHECK-LABEL: func.func @max_two_passes
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel", "reduction", "parallel"]} ins(%{{.*}} : tensor<?x8x28x28xf32>) outs(%{{.*}} : tensor<8x28xf32>)
+// CHECK: arith.maximumf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%{{.*}} : tensor<8x28xf32>) outs(%{{.*}} : tensor<8xf32>)
+// CHECK-NOT: linalg.generic
+func.func @max_two_passes(%x: tensor<?x8x28x28xf32>) -> tensor<8xf32> {
+  %0 = nn.reduce_max %x axes = [0, 2, 3] : tensor<?x8x28x28xf32> -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
 // Argmax: one generic with a value and an index output; a strictly greater
 // element wins, so the first maximum is kept.
 // CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1) -> (d0, d1)>
