@@ -1,5 +1,6 @@
 //===- Signature.cpp - What a compiled function takes and returns ---------===//
 #include "codegen/Signature.h"
+#include "ir/NNOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -44,6 +45,41 @@ static llvm::Expected<TensorSpec> getTensorSpec(mlir::Type type) {
   return spec;
 }
 
+/// The argument of `func` that `v` is, read through ops that only move or
+/// convert elements (reshape, transpose, cast); null if none.
+static mlir::BlockArgument sourceArgument(mlir::func::FuncOp func,
+                                          mlir::Value v) {
+  while (mlir::Operation *op = v.getDefiningOp()) {
+    if (!mlir::isa<nn::ReshapeOp, nn::TransposeOp, nn::CastOp>(op))
+      return {};
+    v = op->getOperand(0);
+  }
+  auto arg = llvm::dyn_cast<mlir::BlockArgument>(v);
+  return arg && arg.getOwner()->getParentOp() == func ? arg
+                                                      : mlir::BlockArgument();
+}
+
+/// Fills in `idRows` and `idTable` of the inputs that embeddings read as ids.
+static void findIdInputs(mlir::func::FuncOp func, FunctionSpec &spec) {
+  func.walk([&](nn::EmbeddingOp op) {
+    mlir::BlockArgument ids = sourceArgument(func, op.getIds());
+    if (!ids || spec.args[ids.getArgNumber()].kind != Role::Input)
+      return;
+    ArgSpec &arg = spec.args[ids.getArgNumber()];
+    int64_t rows = op.getWeight().getType().getDimSize(0);
+    if (arg.idRows && arg.idRows <= rows)
+      return;
+    arg.idRows = rows;
+    arg.idTable = "embedding";
+    if (mlir::BlockArgument w = sourceArgument(func, op.getWeight()))
+      if (spec.args[w.getArgNumber()].kind == Role::Param) {
+        llvm::StringRef name = spec.args[w.getArgNumber()].name;
+        name.consume_back(".weight");
+        arg.idTable = name.str();
+      }
+  });
+}
+
 llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
   FunctionSpec spec;
   spec.name = func.getSymName().str();
@@ -81,6 +117,7 @@ llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
     }
     spec.args.push_back(std::move(arg));
   }
+  findIdInputs(func, spec);
   for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
     ResultSpec result;
     auto type = getTensorSpec(func.getResultTypes()[i]);

@@ -51,6 +51,12 @@ struct ArgSpec {
   TensorSpec type;
   std::string init;             ///< parameters: "zeros", "uniform", ...
   std::vector<double> initArgs; ///< parameters: the init's arguments
+  /// Inputs that an embedding reads as ids (through reshapes and
+  /// transposes only): the rows of its table, the smallest one's if several
+  /// read the input, and its name (the table parameter without `.weight`);
+  /// 0 and empty otherwise. The driver checks the ids against it.
+  int64_t idRows = 0;
+  std::string idTable;
 };
 
 struct ResultSpec {

@@ -112,17 +112,12 @@ Value MLIRGen::genEmbedding(const CallExpr &call) {
   Value w = toCompute(scope.params.lookup(call.params[0].name));
   auto wType = llvm::cast<mlir::RankedTensorType>(w.getType());
   auto idsType = llvm::cast<mlir::RankedTensorType>(ids.getType());
+  // nn.embedding takes ids of rank >= 1: one id is a batch of one.
   if (idsType.getRank() == 0)
     ids = nn::ReshapeOp::create(
         builder, l, mlir::RankedTensorType::get({1}, idsType.getElementType()),
         ids);
-  auto shape = llvm::to_vector(
-      llvm::cast<mlir::RankedTensorType>(ids.getType()).getShape());
-  shape.push_back(wType.getDimSize(0));
-  Value onehot = nn::OneHotOp::create(
-      builder, l, mlir::RankedTensorType::get(shape, wType.getElementType()),
-      ids);
-  Value rows = nn::MatmulOp::create(builder, l, onehot, w);
+  Value rows = nn::EmbeddingOp::create(builder, l, ids, w);
   if (idsType.getRank() == 0)
     rows = nn::ReshapeOp::create(
         builder, l,

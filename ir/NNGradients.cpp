@@ -181,6 +181,22 @@ LogicalResult TransposeOp::buildOperandAdjoints(OpBuilder &b,
 }
 
 //===----------------------------------------------------------------------===//
+// Embedding
+//===----------------------------------------------------------------------===//
+
+/// d weight = the adjoint's rows added into the rows the ids name; no
+/// gradient for the ids.
+LogicalResult EmbeddingOp::buildOperandAdjoints(OpBuilder &b,
+                                                ValueRange adjoints,
+                                                SmallVectorImpl<Value> &out) {
+  Value g = adjoints.front();
+  out.push_back(nullptr);
+  out.push_back(EmbeddingGradOp::create(b, getLoc(), getWeight().getType(), g,
+                                        getIds()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//
 

@@ -382,6 +382,45 @@ LogicalResult OneHotOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// EmbeddingOp, EmbeddingGradOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto ids = dyn_cast<RankedTensorType>(adaptor.getIds().getType());
+  auto weight = dyn_cast<RankedTensorType>(adaptor.getWeight().getType());
+  if (!ids || !weight || ids.getRank() < 1 || weight.getRank() != 2)
+    return emitOptionalError(loc, "expects ids of rank >= 1 and a weight "
+                                  "[V, D]");
+  if (weight.isDynamicDim(0) || weight.isDynamicDim(1))
+    return emitOptionalError(loc, "the weight's shape must be static");
+  SmallVector<int64_t> shape(ids.getShape());
+  shape.push_back(weight.getDimSize(1));
+  types.push_back(RankedTensorType::get(shape, weight.getElementType()));
+  return success();
+}
+
+LogicalResult EmbeddingGradOp::verify() {
+  RankedTensorType grad = getGrad().getType(), ids = getIds().getType();
+  RankedTensorType out = getType();
+  if (ids.getRank() < 1 || grad.getRank() != ids.getRank() + 1)
+    return emitOpError("expects ids of rank >= 1 and a grad of one more "
+                       "dimension");
+  for (int64_t d = 0; d < ids.getRank(); ++d)
+    if (!mayBeEqual(ids.getDimSize(d), grad.getDimSize(d)))
+      return emitOpError("grad shape ")
+             << shapeStr(grad.getShape()) << " does not extend ids shape "
+             << shapeStr(ids.getShape());
+  if (out.getRank() != 2 || !out.hasStaticShape() ||
+      out.getDimSize(1) != grad.getShape().back())
+    return emitOpError("result must be a static [V, D] with D the grad's "
+                       "last dimension");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // CrossEntropyOp
 //===----------------------------------------------------------------------===//
 

@@ -403,6 +403,54 @@ def NN_OneHotOp : NN_Op<"one_hot", [Pure]> {
   let hasVerifier = 1;
 }
 
+def NN_EmbeddingOp : NN_Op<"embedding", [Pure, InferTypeOpAdaptor,
+    NN_Differentiable]> {
+  let summary = "Rows of a table picked by integer ids, as PyTorch's nn.Embedding";
+  let description = [{
+    `result[..., d] = weight[ids[...], d]` for `weight[V, D]` float and
+    integer `ids[...]` of rank >= 1; the result is `[..., D]`. An id outside
+    `[0, V)` gives a row of zeros and is never read out of bounds: the
+    driver rejects such ids before running (docs/LANGUAGE.md), and this
+    guard keeps compiled code safe when called from C (docs/AOT.md). It
+    lowers to a gather (a `linalg.generic` reading the table with
+    `tensor.extract`); the gradient with respect to `weight` is
+    `nn.embedding_grad`, none for `ids`.
+
+    ```mlir
+    %0 = nn.embedding %ids, %w : tensor<?x64xi32>, tensor<96x64xf32> -> tensor<?x64x64xf32>
+    ```
+  }];
+  let arguments = (ins NN_IntTensor:$ids, NN_FloatTensor:$weight);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $ids `,` $weight attr-dict `:` type($ids) `,` type($weight) `->`
+    type($result)
+  }];
+}
+
+def NN_EmbeddingGradOp : NN_Op<"embedding_grad", [Pure,
+    AllElementTypesMatch<["grad", "result"]>]> {
+  let summary = "The gradient of nn.embedding with respect to its table";
+  let description = [{
+    Given `grad[..., D]`, the adjoint of an `nn.embedding` result, and its
+    `ids[...]`, the adjoint of its `weight`, `result[V, D]` (type given):
+    `result[v, d] = sum grad[..., d]` over the positions whose id is `v` (a
+    scatter-add into zeros, the one-hot matmul's value without the one-hot);
+    ids outside `[0, V)` add nothing.
+
+    ```mlir
+    %0 = nn.embedding_grad %g, %ids : tensor<?x64x64xf32>, tensor<?x64xi32> -> tensor<96x64xf32>
+    ```
+  }];
+  let arguments = (ins NN_FloatTensor:$grad, NN_IntTensor:$ids);
+  let results = (outs NN_FloatTensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $ids attr-dict `:` type($grad) `,` type($ids) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution and pooling (NCHW; shape rules and verifiers in NNConvOps.cpp)
 //===----------------------------------------------------------------------===//

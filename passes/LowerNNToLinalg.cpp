@@ -247,6 +247,7 @@ struct LowerNNToLinalgPass
     populateNormPatterns(patterns);
     populateSlicePatterns(patterns);
     populateCastPatterns(patterns);
+    populateEmbeddingPatterns(patterns);
 
     ConversionTarget target(*context);
     target.addIllegalDialect<nn::NNDialect>();

@@ -91,6 +91,7 @@ void populateConvPatterns(mlir::RewritePatternSet &patterns);
 void populateNormPatterns(mlir::RewritePatternSet &patterns);
 void populateSlicePatterns(mlir::RewritePatternSet &patterns);
 void populateCastPatterns(mlir::RewritePatternSet &patterns);
+void populateEmbeddingPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace deepc::lowering
 

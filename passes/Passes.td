@@ -33,6 +33,12 @@ def LowerNNToLinalgPass : Pass<"deepc-lower-nn-to-linalg", "mlir::ModuleOp"> {
     - `nn.reshape` becomes `tensor.collapse_shape`/`expand_shape` when the
       shapes allow it, else `tensor.reshape` with a shape computed at run
       time; `nn.transpose` becomes `linalg.transpose`.
+    - `nn.embedding` is a gather: one `linalg.generic` over the result
+      reading the table with `tensor.extract` at each id's row;
+      `nn.embedding_grad` is a scatter-add, an `scf.for` over the ids adding
+      each adjoint row into its id's row of a zero table in place. Ids
+      outside the table give zero rows and add nothing, never an access
+      out of bounds.
 
     Dynamic dimensions (the batch) are read with `tensor.dim` wherever an
     output is created with `tensor.empty`.
@@ -41,6 +47,7 @@ def LowerNNToLinalgPass : Pass<"deepc-lower-nn-to-linalg", "mlir::ModuleOp"> {
     "mlir::arith::ArithDialect",
     "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect",
+    "mlir::scf::SCFDialect",
     "mlir::tensor::TensorDialect",
   ];
 }

@@ -22,7 +22,11 @@ x = rng.standard_normal((n, 4, 6)).astype(np.float32)
 x[0, 0, :3] = 0.0  # ties of x with max(x, 0) and of x with x * x
 x[0, 1, 0] = 1.0
 ids = rng.integers(0, 10, (n, 4)).astype(np.int32)
-ids[1, 0], ids[1, 1], ids[2, 3] = -1, 10, 9  # out of range: rows of zeros
+ids[1, 0], ids[1, 1], ids[2, 3] = 0, 9, 9  # the first and last rows
+# Out of range (-1 and 10 of a vocabulary of 10): deepc's driver rejects
+# them (test/tools/deepc/embedding-ids.test).
+bad = ids.copy()
+bad[1, 0], bad[1, 1] = -1, 10
 lw = rng.uniform(0.5, 1.5, 6).astype(np.float32)
 lb = rng.standard_normal(6).astype(np.float32)
 ew = rng.standard_normal((10, 3)).astype(np.float32)
@@ -30,6 +34,7 @@ write_safetensors(os.path.join(HERE, "ops_more.safetensors"),
                   {"ln.weight": lw, "ln.bias": lb, "e.weight": ew})
 save("ops_more_x.npy", x)
 save("ops_more_ids.npy", ids)
+save("ops_more_ids_bad.npy", bad)
 
 X = x.astype(np.float64)
 m = np.maximum(X, 0.0)
@@ -42,8 +47,7 @@ z = X * 3.0 + 1.0
 mu = z.mean(-1, keepdims=True)
 var = ((z - mu) ** 2).mean(-1, keepdims=True)
 ln = (z - mu) / np.sqrt(var + 1e-4) * lw + lb
-valid = (ids >= 0) & (ids < 10)
-e = np.where(valid[..., None], ew.astype(np.float64)[np.clip(ids, 0, 9)], 0.0)
+e = ew.astype(np.float64)[ids]
 s = np.concatenate([X[:, 1:3, 2:], X[:, :1, -4:]], axis=1)
 k = X[:, 2, :]
 scores = X @ X.transpose(0, 2, 1)

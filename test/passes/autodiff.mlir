@@ -146,3 +146,25 @@ func.func @model(%x: tensor<?x4xf32> {nn.input = "x"}) -> tensor<?x4xf32> {
   %0 = nn.relu %x : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+
+// Embedding: the table's adjoint is the scatter-add of the result's adjoint
+// into the rows the ids name (nn.embedding_grad), not a one-hot matmul; the
+// ids get none.
+
+// GRAD-LABEL: func.func @embedding
+// GRAD-SAME: -> (tensor<f32> {nn.loss}, tensor<7x4xf32> {nn.grad = "e.weight"})
+// GRAD: %[[G:.*]] = nn.broadcast_to %{{.*}}, %{{.*}} axes = [0, 1, 2] : tensor<f32>, tensor<?x5x4xf32> -> tensor<?x5x4xf32>
+// GRAD-NOT: nn.one_hot
+// GRAD-NOT: nn.matmul
+// GRAD: %[[DW:.*]] = nn.embedding_grad %[[G]], %arg0 : tensor<?x5x4xf32>, tensor<?x5xi32> -> tensor<7x4xf32>
+// GRAD: return %{{.*}}, %[[DW]]
+// GRAD-NOT: nn.one_hot
+// GRAD-NOT: nn.matmul
+func.func @embedding(%ids: tensor<?x5xi32> {nn.input = "ids"}, %w: tensor<7x4xf32> {nn.param = "e.weight"}) -> tensor<f32>
+    attributes {nn.train = {optimizer = "sgd", lr = 0.1 : f64}} {
+  %e = nn.embedding %ids, %w : tensor<?x5xi32>, tensor<7x4xf32> -> tensor<?x5x4xf32>
+  %s = nn.reduce_sum %e axes = [0, 1, 2] : tensor<?x5x4xf32> -> tensor<f32>
+  return %s : tensor<f32>
+}

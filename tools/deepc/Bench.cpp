@@ -3,8 +3,8 @@
 // Compiles a model's forward pass and a train block's step, as predict and
 // train do, then calls each on random inputs at a list of batch sizes and
 // prints the compile time and the median time per call. Inputs: f32 inputs
-// uniform in [0, 1); the labels input of a loss in [0, classes); other
-// integer inputs 0. Parameters come from their inits, optimizer state is
+// uniform in [0, 1); the labels input of a loss in [0, classes); embedding
+// ids over the table's rows; other integer inputs 0. Parameters come from their inits, optimizer state is
 // zero, and every call starts from the same buffers, so each call is the
 // same work. bench/bench.py compares the figures with PyTorch.
 //
@@ -71,7 +71,8 @@ static double secondsSince(Clock::time_point start) {
 }
 
 /// Random inputs of `batch` samples for the Input slots of `spec`; integer
-/// input `labels` gets values in [0, classes).
+/// input `labels` gets values in [0, classes), embedding ids values in
+/// [0, rows).
 static void fillInputs(const FunctionSpec &spec, int64_t batch,
                        llvm::StringRef labels, int64_t classes,
                        std::vector<Tensor> &args) {
@@ -88,6 +89,7 @@ static void fillInputs(const FunctionSpec &spec, int64_t batch,
     bool bf16 = arg.type.dtype == DType::BF16;
     Tensor t(bf16 ? DType::F32 : arg.type.dtype, shape);
     int64_t n = t.numel();
+    int64_t range = arg.name == labels ? classes : arg.idRows;
     for (int64_t k = 0; k < n; ++k) {
       double u = rng.uniform(uint64_t(k));
       switch (t.dtype) {
@@ -95,12 +97,10 @@ static void fillInputs(const FunctionSpec &spec, int64_t batch,
         t.data<float>()[k] = float(u);
         break;
       case DType::I32:
-        t.data<int32_t>()[k] =
-            arg.name == labels ? int32_t(u * double(classes)) : 0;
+        t.data<int32_t>()[k] = int32_t(u * double(range));
         break;
       case DType::I64:
-        t.data<int64_t>()[k] =
-            arg.name == labels ? int64_t(u * double(classes)) : 0;
+        t.data<int64_t>()[k] = int64_t(u * double(range));
         break;
       default:
         break; // zeros

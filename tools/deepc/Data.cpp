@@ -8,7 +8,40 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
+
 namespace deepc::driver {
+
+/// Element `i` of an integer tensor (I32 or I64).
+static int64_t intAt(const Tensor &t, int64_t i) {
+  return t.dtype == DType::I32 ? t.data<int32_t>()[i] : t.data<int64_t>()[i];
+}
+
+/// The sample (index along dim 0) of flat element `i` of `t`.
+static int64_t sampleOf(const Tensor &t, int64_t i) {
+  int64_t perSample = t.shape.empty() || t.shape[0] == 0
+                          ? 1
+                          : std::max<int64_t>(1, t.numel() / t.shape[0]);
+  return i / perSample;
+}
+
+/// Checks that the ids bound to `arg`, an input an embedding reads, lie in
+/// [0, arg.idRows): PyTorch's nn.Embedding raises on others, and compiled
+/// code would give them rows of zeros (docs/LANGUAGE.md).
+static llvm::Error checkIds(const Tensor &ids, const ArgSpec &arg,
+                            llvm::StringRef path) {
+  for (int64_t i = 0, n = ids.numel(); i < n; ++i) {
+    int64_t v = intAt(ids, i);
+    if (v < 0 || v >= arg.idRows)
+      return llvm::createStringError(
+          llvm::formatv("{0}: id {1} at sample {2} of input '{3}' is out of "
+                        "range for embedding '{4}' of {5} rows",
+                        path, v, sampleOf(ids, i), arg.name, arg.idTable,
+                        arg.idRows)
+              .str());
+  }
+  return llvm::Error::success();
+}
 
 llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
                                      llvm::ArrayRef<std::string> bindings,
@@ -81,6 +114,9 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
               .str());
     if (n == 0)
       return llvm::createStringError("'" + path + "' holds no samples");
+    if (arg.idRows > 0)
+      if (llvm::Error err = checkIds(*converted, arg, path))
+        return std::move(err);
     data.samples = n;
     firstPath = path;
     data.args[i] = std::move(*converted);
@@ -92,13 +128,12 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
 llvm::Error checkLabels(const Tensor &labels, int64_t classes,
                         llvm::StringRef path) {
   for (int64_t i = 0, n = labels.numel(); i < n; ++i) {
-    int64_t v = labels.dtype == DType::I32 ? labels.data<int32_t>()[i]
-                                           : labels.data<int64_t>()[i];
+    int64_t v = intAt(labels, i);
     if (v < 0 || v >= classes)
       return llvm::createStringError(
           llvm::formatv("{0}: label {1} at sample {2} is out of range for "
                         "{3} classes",
-                        path, v, i, classes)
+                        path, v, sampleOf(labels, i), classes)
               .str());
   }
   return llvm::Error::success();

@@ -23,7 +23,8 @@ struct BoundData {
 /// NumPy-style selection such as `[0::2, 0:4]`, runtime/Select.h; as --data
 /// and --val spell them) into the input slots of `spec`. Every input must be bound, every
 /// binding must name an input, and all files must have as many samples.
-/// `flag` names the option in messages.
+/// An input that an embedding reads must hold ids in [0, its rows)
+/// (ArgSpec::idRows). `flag` names the option in messages.
 llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
                                      llvm::ArrayRef<std::string> bindings,
                                      llvm::StringRef flag);

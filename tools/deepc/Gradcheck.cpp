@@ -77,7 +77,8 @@ int runGradcheck() {
   const FunctionSpec &loss = compiled->loss;
   const FunctionSpec &grad = compiled->main;
 
-  // Labels in range of the logits' classes; other integers in {0, 1}.
+  // Labels in range of the logits' classes, embedding ids over the whole
+  // table; other integers in {0, 1}.
   int64_t classes = 2;
   std::string labelsName;
   if (int r = loss.findResult(Role::Logits); r >= 0) {
@@ -116,7 +117,9 @@ int runGradcheck() {
         break;
       case DType::I32:
       case DType::I64: {
-        int64_t range = arg.name == labelsName ? classes : 2;
+        int64_t range = arg.name == labelsName ? classes
+                        : arg.idRows > 0       ? arg.idRows
+                                               : 2;
         int64_t v = std::min<int64_t>(int64_t(u * double(range)), range - 1);
         if (arg.type.dtype == DType::I32)
           t.data<int32_t>()[k] = int32_t(v);
