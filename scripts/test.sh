@@ -5,10 +5,10 @@
 # suite built with ASan and UBSan (scripts/sanitize.sh, in build-asan;
 # DEEPC_SKIP_SANITIZE=1 skips it), the programs the frontend fuzzing found
 # through the whole compiler (scripts/sweep_corpus.sh, with the fuzzing),
+# the audit of lit checks that would pass if the stage or pass they test
+# did nothing (scripts/lit_audit.py, docs/HARDENING.md; under a minute),
 # then every test of the normal build: lit suites and unit tests through
-# ctest; last, on that green suite, the audit of lit checks that would pass
-# if the stage or pass they test did nothing (scripts/lit_audit.py,
-# docs/HARDENING.md; under a minute).
+# ctest, whose summary closes the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -25,9 +25,8 @@ if [ "${DEEPC_SKIP_FUZZ:-0}" != 1 ] && [ "${DEEPC_FUZZ_TARGETS:-all}" = all ]; t
   scripts/sweep_corpus.sh "${DEEPC_FUZZ_BUILD_DIR:-build-fuzz}/corpus-repeatable/frontend" \
     "${DEEPC_BUILD_DIR:-build}/bin/deepc"
 fi
+echo "test: lit checks that pass without the stage they test (scripts/lit_audit.py)"
+python3 scripts/lit_audit.py --build "${DEEPC_BUILD_DIR:-build}"
 cd "${DEEPC_BUILD_DIR:-build}"
 echo "test: the suite (ctest in $(pwd))"
 ctest --output-on-failure -j2
-cd - > /dev/null
-echo "test: lit checks that pass without the stage they test (scripts/lit_audit.py)"
-python3 scripts/lit_audit.py --build "${DEEPC_BUILD_DIR:-build}"
