@@ -29,7 +29,8 @@ namespace deepc::driver {
 
 cl::SubCommand
     gradcheckCommand("gradcheck",
-                     "Compare compiled gradients with finite differences");
+                     "Compare compiled gradients with finite differences "
+                     "(f64), and the f32 ones with the f64 ones");
 
 namespace {
 /// Which compiled gradients `deepc gradcheck` checks.
@@ -73,8 +74,7 @@ static cl::opt<double> toleranceF32(
              "1e-4, or 3e-2 where the block rounds to bf16)"),
     cl::sub(gradcheckCommand), cl::cat(deepcCategory));
 static cl::opt<int64_t> samplesPerParam(
-    "elements",
-    cl::desc("f64: elements checked per parameter (all if fewer)"),
+    "elements", cl::desc("f64: elements checked per parameter (all if fewer)"),
     cl::init(24), cl::sub(gradcheckCommand), cl::cat(deepcCategory));
 static cl::opt<std::string> corruptRule(
     "corrupt-rule",
@@ -317,8 +317,8 @@ static llvm::Expected<Worst> checkF32(CompiledTrain &reference,
       double err = std::abs(g32[k] - g.ref[k]);
       maxAbs = std::max(maxAbs, err);
       if (err > 0)
-        maxRel = std::max(
-            maxRel, err / std::max({std::abs(g.ref[k]), g.rms, rmsAll}));
+        maxRel = std::max(maxRel,
+                          err / std::max({std::abs(g.ref[k]), g.rms, rmsAll}));
     }
     printRow(g.param, size_t(n), maxAbs, maxRel, maxRel <= tol);
     worst.add(g.param, maxRel);

@@ -44,10 +44,10 @@ struct TrainSettings {
 
 /// What the functions compiled from one train block compute.
 enum class TrainMode {
-  Step, ///< the loss function and the optimizer step
-  Grad, ///< the loss function and its gradients, in f64
+  Step,    ///< the loss function and the optimizer step
+  Grad,    ///< the loss function and its gradients, in f64
   GradF32, ///< the same in the block's own types: the kernels that train
-  Eval, ///< the loss function alone
+  Eval,    ///< the loss function alone
 };
 
 struct CompiledTrain {
