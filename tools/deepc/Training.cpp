@@ -135,17 +135,25 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
   // The grad stage, whose steps' signatures the driver reads before the
   // rest of the pipeline. Evaluation runs the model as in inference
   // (running statistics, no dropout); gradcheck differentiates the
-  // training form, in f64.
+  // training form, in f64 and, to check the kernels that train, as declared.
+  bool gradients = mode == TrainMode::Grad || mode == TrainMode::GradF32;
   PipelineOptions grad;
   grad.last = Stage::Grad;
-  grad.inference = mode != TrainMode::Grad;
+  grad.inference = !gradients;
   grad.promoteF64 = mode == TrainMode::Grad;
-  grad.autodiff = mode == TrainMode::Grad ? "grad" : "step";
+  grad.autodiff = gradients ? "grad" : "step";
   grad.corruptRule = corruptRule.str();
   mlir::PassManager pm(context.get());
   buildDeepcPipeline(pm, grad);
   if (mlir::failed(pm.run(*module)))
     return nullptr;
+
+  module->walk([&](nn::CastOp cast) {
+    auto bf16 = [](mlir::Value v) {
+      return mlir::getElementTypeOrSelf(v.getType()).isBF16();
+    };
+    compiled->roundsToBF16 |= bf16(cast.getResult()) && !bf16(cast.getInput());
+  });
 
   auto lossSpec = getFunctionSpec(lossFunc);
   auto mainSpec = getFunctionSpec(mode == TrainMode::Eval ? lossFunc : func);

@@ -44,9 +44,10 @@ struct TrainSettings {
 
 /// What the functions compiled from one train block compute.
 enum class TrainMode {
-  Step, ///< the loss function and the optimizer step
-  Grad, ///< the loss function and its gradients, in f64
-  Eval, ///< the loss function alone
+  Step,    ///< the loss function and the optimizer step
+  Grad,    ///< the loss function and its gradients, in f64
+  GradF32, ///< the same in the block's own types: the kernels that train
+  Eval,    ///< the loss function alone
 };
 
 struct CompiledTrain {
@@ -54,6 +55,9 @@ struct CompiledTrain {
   TrainSettings settings;
   FunctionSpec loss; ///< inputs and params -> loss [, logits]
   FunctionSpec main; ///< the step, or the gradients
+  /// Whether the functions round f32 values to bf16 (an `nn.cast` that
+  /// narrows): they then compute to bf16's precision, not f32's.
+  bool roundsToBF16 = false;
   std::unique_ptr<JITModule> jit;
 };
 
