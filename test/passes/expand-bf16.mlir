@@ -37,6 +37,26 @@ func.func @ext_scalar(%x: bf16) -> f32 {
 
 // -----
 
+// Arithmetic on bf16 is done in f32 between an extension and a rounding,
+// both expanded.
+func.func @add(%a: vector<8xbf16>, %b: vector<8xbf16>) -> vector<8xbf16> {
+  %c = arith.addf %a, %b : vector<8xbf16>
+  return %c : vector<8xbf16>
+}
+// CHECK-LABEL: func.func @add
+// CHECK-NOT: arith.extf
+// CHECK-NOT: arith.truncf
+// CHECK: arith.addf %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK-NOT: arith.extf
+// CHECK-NOT: arith.truncf
+// CHECK: return %{{.*}} : vector<8xbf16>
+// LLVM-LABEL: llvm.func @add
+// LLVM-NOT: llvm.fptrunc
+// LLVM: llvm.fadd {{.*}} : vector<8xf32>
+// LLVM-NOT: llvm.fptrunc
+
+// -----
+
 // Conversions between other types are LLVM's to lower.
 func.func @f64_to_f32(%x: f64) -> f32 {
   %y = arith.truncf %x : f64 to f32
