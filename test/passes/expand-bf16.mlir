@@ -54,6 +54,7 @@ func.func @add(%a: vector<8xbf16>, %b: vector<8xbf16>) -> vector<8xbf16> {
 // LLVM-NOT: llvm.fptrunc
 // LLVM: llvm.fadd {{.*}} : vector<8xf32>
 // LLVM-NOT: llvm.fptrunc
+// LLVM: llvm.return
 
 // -----
 
