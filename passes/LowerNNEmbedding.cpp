@@ -104,7 +104,10 @@ struct EmbeddingGradLowering : OpConversionPattern<nn::EmbeddingGradOp> {
     Value ids = collapseLeading(rewriter, loc, adaptor.getIds(), 0);
     Value grad = collapseLeading(rewriter, loc, adaptor.getGrad(), 1);
     Value zero = scalarConstant(rewriter, loc, elementType, 0.0);
-    Value acc = filledTensor(rewriter, loc, type, {}, zero);
+    // The table's shape is static (the op's verifier).
+    Value acc = filledTensor(
+        rewriter, loc, type,
+        {rewriter.getIndexAttr(rows), rewriter.getIndexAttr(width)}, zero);
     Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
     Value count = tensor::DimOp::create(rewriter, loc, ids, 0);

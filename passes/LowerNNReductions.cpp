@@ -119,7 +119,7 @@ static SmallVector<SmallVector<int64_t>> sumPasses(ArrayRef<int64_t> shape,
                                                    ArrayRef<int64_t> axes) {
   int64_t last = static_cast<int64_t>(shape.size()) - 1;
   SmallVector<int64_t> order;
-  for (int64_t axis : llvm::reverse(llvm::to_vector(axes)))
+  for (int64_t axis : llvm::reverse(axes))
     if (axis != last)
       order.push_back(axis);
   if (llvm::is_contained(axes, last))
