@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
@@ -300,9 +301,18 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
   }
   int64_t site = firstNonfinite.exchange(-1);
 
+  // A result whose buffer the code allocated and no other result shares is
+  // handed over as it is (a step's new parameters and optimizer state, each
+  // step); the others are copied, then their buffers freed.
+  const int64_t *w = results.data();
+  llvm::DenseMap<void *, unsigned> uses;
+  for (const ResultSpec &result : spec.results) {
+    ++uses[reinterpret_cast<void *>(w[0])];
+    w += 3 + 2 * result.type.shape.size();
+  }
   std::vector<Tensor> out;
   llvm::SmallPtrSet<void *, 4> allocations;
-  const int64_t *w = results.data();
+  w = results.data();
   for (const ResultSpec &result : spec.results) {
     const TensorSpec &r = result.type;
     size_t rank = r.shape.size();
@@ -313,15 +323,19 @@ JITModule::call(const FunctionSpec &spec, llvm::ArrayRef<const Tensor *> args) {
     t.dtype = r.dtype;
     t.shape.assign(w + 3, w + 3 + rank);
     // Identity layouts at function boundaries make results contiguous.
-    // Copied in by assign, not into a zero-filled vector: one pass over
-    // the result instead of two (bench/RESULTS.md, elementwise chain).
-    const char *first = aligned + offset * dtypeSize(r.dtype);
-    t.bytes.assign(first,
-                   first + static_cast<size_t>(t.numel()) * dtypeSize(r.dtype));
+    char *first = aligned + offset * dtypeSize(r.dtype);
+    size_t size = static_cast<size_t>(t.numel()) * dtypeSize(r.dtype);
+    if (allocated && uses[allocated] == 1 && guard.live.erase(allocated)) {
+      guard.held -= std::min<uint64_t>(guard.held,
+                                       malloc_usable_size(allocated));
+      t.bytes = Bytes::adopt(first, size, allocated, std::free);
+    } else {
+      t.bytes.assign(first, first + size);
+      // 0xdeadbeef marks a constant global's descriptor: nothing to free.
+      if (allocated && reinterpret_cast<intptr_t>(allocated) != 0xdeadbeef)
+        allocations.insert(allocated);
+    }
     out.push_back(std::move(t));
-    // 0xdeadbeef marks a constant global's descriptor: nothing to free.
-    if (allocated && reinterpret_cast<intptr_t>(allocated) != 0xdeadbeef)
-      allocations.insert(allocated);
     w += 3 + 2 * rank;
   }
   for (void *p : allocations)

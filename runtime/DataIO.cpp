@@ -39,7 +39,7 @@ static Expected<std::unique_ptr<MemoryBuffer>> readFile(StringRef path) {
 /// Appends `n` elements of type `From` stored with `order` in `src` to
 /// `dst` as little-endian `To`.
 template <typename From, typename To, llvm::endianness order>
-static void convertElements(const char *src, size_t n, std::vector<char> &dst) {
+static void convertElements(const char *src, size_t n, Bytes &dst) {
   dst.resize(n * sizeof(To));
   for (size_t i = 0; i < n; ++i) {
     To v = static_cast<To>(
@@ -82,17 +82,17 @@ class ByteReader {
 public:
   virtual ~ByteReader() = default;
   /// Appends up to `n` bytes to `out`; fewer only at the end of the data.
-  virtual Error read(uint64_t n, std::vector<char> &out) = 0;
+  virtual Error read(uint64_t n, Bytes &out) = 0;
 };
 
 class PlainReader : public ByteReader {
 public:
   explicit PlainReader(std::unique_ptr<MemoryBuffer> buf)
       : buf(std::move(buf)) {}
-  Error read(uint64_t n, std::vector<char> &out) override {
+  Error read(uint64_t n, Bytes &out) override {
     uint64_t take = std::min<uint64_t>(n, buf->getBufferSize() - pos);
     const char *start = buf->getBufferStart() + pos;
-    out.insert(out.end(), start, start + take);
+    out.append(start, start + take);
     pos += take;
     return Error::success();
   }
@@ -112,7 +112,7 @@ public:
       inflateEnd(&zs);
   }
 
-  Error read(uint64_t n, std::vector<char> &out) override {
+  Error read(uint64_t n, Bytes &out) override {
     constexpr uint64_t chunk = 1 << 20;
     if (!initialized) {
       // 16 + MAX_WBITS: expect a gzip wrapper, not a raw zlib stream.
@@ -175,7 +175,7 @@ Expected<Tensor> loadIDX(StringRef path) {
   else
     reader = std::make_unique<PlainReader>(std::move(*buf));
 
-  std::vector<char> head;
+  Bytes head;
   if (Error e = reader->read(4, head))
     return std::move(e);
   if (head.size() < 4)
@@ -200,7 +200,7 @@ Expected<Tensor> loadIDX(StringRef path) {
   if (rank == 0)
     return fileError(path, "IDX file declares no dimensions");
 
-  std::vector<char> dimBytes;
+  Bytes dimBytes;
   if (Error e = reader->read(4 * rank, dimBytes))
     return std::move(e);
   if (dimBytes.size() < 4 * rank)
@@ -215,7 +215,7 @@ Expected<Tensor> loadIDX(StringRef path) {
     return fileError(path, "IDX shape " + formatShape(shape) +
                                " is too large (overflows int64)");
 
-  std::vector<char> raw;
+  Bytes raw;
   if (Error e = reader->read(*size, raw))
     return std::move(e);
   if (static_cast<int64_t>(raw.size()) < *size)
@@ -223,7 +223,7 @@ Expected<Tensor> loadIDX(StringRef path) {
                                    "data, found {1}",
                                    *size, raw.size()));
   // Reading one byte more also makes zlib check the gzip trailer's CRC.
-  std::vector<char> extra;
+  Bytes extra;
   if (Error e = reader->read(1, extra))
     return std::move(e);
   if (!extra.empty())

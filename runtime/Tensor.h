@@ -7,6 +7,8 @@
 #ifndef DEEPC_RUNTIME_TENSOR_H
 #define DEEPC_RUNTIME_TENSOR_H
 
+#include "runtime/Bytes.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
@@ -33,7 +35,7 @@ llvm::StringRef dtypeName(DType t);
 struct Tensor {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
-  std::vector<char> bytes;
+  Bytes bytes;
 
   Tensor() = default;
   Tensor(DType dtype, std::vector<int64_t> shape);

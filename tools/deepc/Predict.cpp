@@ -71,7 +71,7 @@ static void appendRows(Tensor &all, const Tensor &part) {
     return;
   }
   all.shape[0] += part.shape[0];
-  all.bytes.insert(all.bytes.end(), part.bytes.begin(), part.bytes.end());
+  all.bytes.append(part.bytes.begin(), part.bytes.end());
 }
 
 /// Where result `k` goes: `out.npy`, then `out.1.npy`, `out.2.npy`, ...
