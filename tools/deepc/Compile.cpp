@@ -24,6 +24,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/ViewOpGraph.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCAsmInfo.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -130,6 +131,18 @@ static std::string sharedLinker() {
       .str();
 }
 
+/// The first line of --emit=asm: what the decisions were made for, as an
+/// assembler comment.
+static void writeTargetComment(llvm::raw_ostream &os,
+                               const llvm::TargetMachine &tm,
+                               const TargetModel &model) {
+  os << tm.getMCAsmInfo()->getCommentString() << " " << kTargetAttrName
+     << ": triple " << model.triple << ", cpu " << model.cpu << ", features '"
+     << model.features << "', " << model.vectorBits << "-bit vectors x "
+     << model.vectorRegisters << " registers, L1 " << model.l1Bytes
+     << " B, L2 " << model.l2Bytes << " B, L3 " << model.l3Bytes << " B\n";
+}
+
 int runCompile() {
   std::string emitName = emit;
   if (emitName.empty()) {
@@ -210,8 +223,8 @@ int runCompile() {
   // Machine code holds every model and train block unless some are named.
   if (machine && models.empty() && trains.empty())
     genOptions = everything(*source);
-  auto module = emitNN(*context, *source, genOptions,
-                       describeTarget(**tm, mcpu, mattr, targetTriple));
+  TargetModel targetModel = describeTarget(**tm, mcpu, mattr, targetTriple);
+  auto module = emitNN(*context, *source, genOptions, targetModel);
   if (!module)
     return 1;
 
@@ -311,6 +324,8 @@ int runCompile() {
     writeAOTHeader(headerFile->os(), entries, guard,
                    llvm::sys::path::filename(input.getValue()));
   }
+  if (kind == Output::Asm)
+    writeTargetComment(file->os(), **tm, targetModel);
   if (!lib.empty()) {
     llvm::SmallString<0> object;
     llvm::raw_svector_ostream objectStream(object);
