@@ -129,7 +129,7 @@ createTargetMachine(llvm::StringRef cpu, CodeUse use,
       return llvm::createStringError(
           "unknown target CPU '" + cpu + "'" +
           (host ? "" : " for " + names.triple) + " (e.g. " + names.cpus +
-          ")");
+          "; `llc -mtriple=" + names.triple + " -mcpu=help` lists them)");
     if (!extraFeatures.empty())
       if (llvm::Error err = checkFeatures(*info, extraFeatures, names))
         return std::move(err);
