@@ -97,6 +97,29 @@ static llvm::Expected<llvm::Triple> parseTriple(llvm::StringRef name) {
   return triple;
 }
 
+/// Refuses `features` that take away what the C ABI of the triple's Linux
+/// passes floats in: the FP registers of AArch64, RISC-V's F and D of
+/// lp64d. (LLVM would make a soft-float object that the C caller's code
+/// passes floats to in other registers, or only warn.)
+static llvm::Error checkABIFeatures(const llvm::Triple &triple,
+                                    llvm::StringRef features,
+                                    const ArchNames &names) {
+  llvm::SmallVector<llvm::StringRef> needed;
+  if (triple.getArch() == llvm::Triple::aarch64)
+    needed = {"fp-armv8"};
+  else if (triple.getArch() == llvm::Triple::riscv64)
+    needed = {"f", "d", "zicsr"};
+  for (llvm::StringRef item : llvm::split(features, ',')) {
+    item = item.trim();
+    if (item.starts_with("-") && llvm::is_contained(needed, item.drop_front()))
+      return llvm::createStringError(
+          "target feature '" + item.drop_front() +
+          "' cannot be removed: the C ABI of " + names.triple +
+          " passes floats in its registers");
+  }
+  return llvm::Error::success();
+}
+
 /// Linux's RISC-V baseline, RV64GC, which the lp64d ABI needs.
 static constexpr llvm::StringLiteral kRV64GC =
     "+m,+a,+f,+d,+c,+zicsr,+zifencei";
@@ -133,6 +156,8 @@ createTargetMachine(llvm::StringRef cpu, CodeUse use,
     if (!extraFeatures.empty())
       if (llvm::Error err = checkFeatures(*info, extraFeatures, names))
         return std::move(err);
+    if (llvm::Error err = checkABIFeatures(triple, extraFeatures, names))
+      return std::move(err);
   }
   llvm::SubtargetFeatures features;
   std::string cpuName = cpu.str();
