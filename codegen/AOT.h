@@ -70,10 +70,13 @@ llvm::Expected<std::string> makeStaticLibrary(llvm::StringRef object,
                                               llvm::StringRef memberName);
 
 /// `deepc compile --lib shared`: `object` linked into a shared library by
-/// the C compiler driver (`$CC`, else `cc`) with libm, exporting `exports`
-/// only. Returns the library's bytes; temporary files are removed.
+/// the C compiler driver (`$CC`, else `defaultCC`: `cc`, or the cross
+/// compiler of another target, e.g. `aarch64-linux-gnu-gcc`) with libm,
+/// exporting `exports` only. Returns the library's bytes; temporary files
+/// are removed.
 llvm::Expected<std::string>
-makeSharedLibrary(llvm::StringRef object, llvm::ArrayRef<std::string> exports);
+makeSharedLibrary(llvm::StringRef object, llvm::ArrayRef<std::string> exports,
+                  llvm::StringRef defaultCC = "cc");
 
 } // namespace deepc
 

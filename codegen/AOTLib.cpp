@@ -84,8 +84,9 @@ llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
 } // namespace
 
 llvm::Expected<std::string>
-makeSharedLibrary(llvm::StringRef object, llvm::ArrayRef<std::string> exports) {
-  std::string ccName = "cc";
+makeSharedLibrary(llvm::StringRef object, llvm::ArrayRef<std::string> exports,
+                  llvm::StringRef defaultCC) {
+  std::string ccName = defaultCC.str();
   if (std::optional<std::string> cc = llvm::sys::Process::GetEnv("CC"))
     if (!cc->empty())
       ccName = *cc;

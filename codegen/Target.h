@@ -12,8 +12,13 @@
 
 namespace deepc {
 
-/// Initialises LLVM's native target once per process.
+/// Initialises LLVM's targets deepc compiles for (X86, AArch64, RISCV) once
+/// per process.
 void initializeNativeTarget();
+
+/// The triples `deepc compile --target` accepts, for messages.
+inline constexpr llvm::StringLiteral kSupportedTriples =
+    "x86_64-linux-gnu, aarch64-linux-gnu, riscv64-linux-gnu";
 
 /// What the code is for: an object file (`deepc compile`) or this process's
 /// JIT.
@@ -26,6 +31,13 @@ enum class CodeUse { Object, JIT };
 /// top of either. An unknown CPU or feature, or an item without its sign,
 /// is an error naming it.
 ///
+/// `triple` (e.g. "aarch64-linux-gnu"; empty: this host) compiles for
+/// another machine: x86-64, AArch64 or RISC-V 64 Linux, else an error
+/// naming those. Its CPU is `cpu` or the architecture's baseline (x86-64,
+/// generic: NEON, generic-rv64), never this host's; RISC-V objects are
+/// for Linux's RV64GC and its lp64d ABI (what Debian's riscv64 gcc builds),
+/// `features` adding to that.
+///
 /// Objects are position-independent, small code model. JIT code uses the
 /// large code model (and static relocations): every reference from the code
 /// to another section (the constant pool, the GOT that calls to libc and
@@ -35,15 +47,16 @@ enum class CodeUse { Object, JIT };
 /// reaches (docs/HARDENING.md, Findings).
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(llvm::StringRef cpu = "", CodeUse use = CodeUse::Object,
-                    llvm::StringRef features = "");
+                    llvm::StringRef features = "", llvm::StringRef triple = "");
 
 /// What deepc's decisions know of the machine `tm` compiles for
 /// (passes/TargetModel.h), made by createTargetMachine(cpu, ..., features):
-/// vector width and registers from its features, caches from sysfs without
-/// `cpu` (this machine, whatever `features` change), else those known for
-/// the CPU.
+/// vector width and registers from its features, caches from sysfs for this
+/// host's CPU (neither `cpu` nor `triple`, whatever `features` change), else
+/// those known for the CPU or the architecture's defaults.
 TargetModel describeTarget(const llvm::TargetMachine &tm, llvm::StringRef cpu,
-                           llvm::StringRef features);
+                           llvm::StringRef features,
+                           llvm::StringRef triple = "");
 
 } // namespace deepc
 

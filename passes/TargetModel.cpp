@@ -65,11 +65,101 @@ TargetModel TargetModel::forX86(llvm::StringRef cpu, llvm::StringRef features,
   return model;
 }
 
+TargetModel TargetModel::forAArch64(
+    llvm::StringRef cpu, llvm::StringRef features,
+    llvm::function_ref<bool(llvm::StringRef)> has) {
+  TargetModel model;
+  model.cpu = cpu.str();
+  model.features = features.str();
+  // NEON, and SVE at its minimum length (the fixed-width vectors of the
+  // kernels are NEON's registers, which SVE's extend).
+  bool neon = has("neon");
+  model.vectorBits = neon ? 128 : 0;
+  model.vectorRegisters = neon ? 32 : 8;
+  // Per core L1d and L2 as Arm and Apple document them (a cluster's shared
+  // L2 for the A53 and A72).
+  struct Caches {
+    int64_t l1, l2, l3;
+  };
+  constexpr int64_t KiB = 1024, MiB = 1024 * 1024;
+  auto caches =
+      llvm::StringSwitch<std::optional<Caches>>(cpu)
+          .Case("cortex-a53", Caches{32 * KiB, 512 * KiB, 0})
+          .Case("cortex-a72", Caches{32 * KiB, 1 * MiB, 0})
+          .Case("cortex-a76", Caches{64 * KiB, 512 * KiB, 0})
+          .Case("neoverse-n1", Caches{64 * KiB, 1 * MiB, 0})
+          .Case("neoverse-v1", Caches{64 * KiB, 1 * MiB, 0})
+          .Case("neoverse-n2", Caches{64 * KiB, 1 * MiB, 0})
+          .Case("apple-m1", Caches{128 * KiB, 12 * MiB, 0})
+          .Default(std::nullopt);
+  if (caches) {
+    model.l1Bytes = caches->l1;
+    model.l2Bytes = caches->l2;
+    model.l3Bytes = caches->l3;
+  }
+  return model;
+}
+
+TargetModel TargetModel::forRISCV(
+    llvm::StringRef cpu, llvm::StringRef features,
+    llvm::function_ref<bool(llvm::StringRef)> has) {
+  TargetModel model;
+  model.cpu = cpu.str();
+  model.features = features.str();
+  model.vectorBits = 0;
+  model.vectorRegisters = 8;
+  if (has("v")) {
+    // The VLEN every implementation of the features has: V implies Zvl128b.
+    model.vectorBits = 128;
+    for (int64_t bits = 65536; bits > 128; bits /= 2)
+      if (has("zvl" + std::to_string(bits) + "b")) {
+        model.vectorBits = bits;
+        break;
+      }
+    model.vectorRegisters = 32;
+  }
+  constexpr int64_t KiB = 1024, MiB = 1024 * 1024;
+  // SiFive's U74 (VisionFive 2): a 2 MiB L2 shared by four cores; SpacemiT
+  // X60 (Banana Pi F3): 512 KiB per cluster. Otherwise the defaults.
+  if (cpu == "sifive-u74")
+    model.l2Bytes = 2 * MiB;
+  else if (cpu == "spacemit-x60")
+    model.l2Bytes = 512 * KiB;
+  return model;
+}
+
+std::optional<TargetModel>
+TargetModel::forTriple(const llvm::Triple &triple, llvm::StringRef cpu,
+                       llvm::StringRef features,
+                       llvm::function_ref<bool(llvm::StringRef)> has) {
+  std::optional<TargetModel> model;
+  switch (triple.getArch()) {
+  case llvm::Triple::x86_64:
+    model = forX86(cpu, features, has);
+    break;
+  case llvm::Triple::aarch64:
+    model = forAArch64(cpu, features, has);
+    break;
+  case llvm::Triple::riscv64:
+    model = forRISCV(cpu, features, has);
+    break;
+  default:
+    return std::nullopt;
+  }
+  model->triple = triple.str();
+  return model;
+}
+
 TargetModel TargetModel::host() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  TargetModel model = forX86(
-      llvm::sys::getHostCPUName(), "",
-      [&](llvm::StringRef name) { return features.lookup(name); });
+  llvm::Triple triple(
+      llvm::Triple::normalize(llvm::sys::getDefaultTargetTriple()));
+  auto has = [&](llvm::StringRef name) { return features.lookup(name); };
+  // Another architecture than the three: the defaults above.
+  TargetModel model;
+  if (auto known = forTriple(triple, llvm::sys::getHostCPUName(), "", has))
+    model = *known;
+  model.triple = triple.str();
   // What the machine says of its caches beats any table.
   if (int64_t l1 = sysfsCacheBytes(1))
     model.l1Bytes = l1;
@@ -83,6 +173,7 @@ TargetModel TargetModel::host() {
 DictionaryAttr TargetModel::toAttr(MLIRContext *context) const {
   Builder b(context);
   return b.getDictionaryAttr({
+      b.getNamedAttr("triple", b.getStringAttr(triple)),
       b.getNamedAttr("cpu", b.getStringAttr(cpu)),
       b.getNamedAttr("features", b.getStringAttr(features)),
       b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits)),
@@ -110,6 +201,7 @@ std::optional<TargetModel> TargetModel::fromAttr(DictionaryAttr attr) {
     else if (attr.contains(name))
       ok = false;
   };
+  string("triple", model.triple);
   string("cpu", model.cpu);
   string("features", model.features);
   integer("vector_bits", model.vectorBits);
@@ -117,7 +209,8 @@ std::optional<TargetModel> TargetModel::fromAttr(DictionaryAttr attr) {
   integer("l1_bytes", model.l1Bytes);
   integer("l2_bytes", model.l2Bytes);
   integer("l3_bytes", model.l3Bytes);
-  ok = ok && model.vectorBits >= 128 && model.vectorRegisters >= 8 &&
+  ok = ok && (model.vectorBits == 0 || model.vectorBits >= 128) &&
+       model.vectorRegisters >= 8 &&
        model.l1Bytes > 0 && model.l2Bytes > 0 && model.l3Bytes >= 0;
   if (!ok)
     return std::nullopt;
@@ -136,8 +229,8 @@ FailureOr<TargetModel> getTargetModel(ModuleOp module) {
     return *model;
   return module.emitError()
          << "malformed '" << kTargetAttrName
-         << "': expected a dictionary of cpu, features (strings), "
-            "vector_bits >= 128, vector_registers >= 8, l1_bytes > 0, "
+         << "': expected a dictionary of triple, cpu, features (strings), "
+            "vector_bits 0 or >= 128, vector_registers >= 8, l1_bytes > 0, "
             "l2_bytes > 0, l3_bytes >= 0 (integers)";
 }
 

@@ -63,11 +63,11 @@ static int64_t roundDown(int64_t value, int64_t step) {
 /// are ShapedType::kDynamic) in f32 on `target`.
 ///
 /// Registers: N is vectorized, one or two vectors wide, and M rows of
-/// accumulators use half of the vector registers (32 with AVX-512, 16
-/// otherwise); K is unrolled by one vector length. Caches: a kc x nr panel
-/// of B and an mr x kc panel of A share half of L1; an mc x kc block of A
-/// takes half of L2. A dimension that fits in one cache tile is not tiled
-/// for the caches.
+/// accumulators use half of the vector registers (32 with AVX-512, NEON or
+/// RVV, 16 with SSE or AVX); K is unrolled by one vector length. Caches: a
+/// kc x nr panel of B and an mr x kc panel of A share half of L1; an mc x
+/// kc block of A takes half of L2. A dimension that fits in one cache tile
+/// is not tiled for the caches.
 static ContractionTiles chooseTiles(const TargetModel &target, int64_t m, int64_t n,
                                     int64_t k, bool packed = false) {
   int64_t lanes = target.lanes();

@@ -24,6 +24,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/ViewOpGraph.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCAsmInfo.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -76,16 +77,24 @@ static cl::list<std::string>
                cl::value_desc("pass"), cl::sub(compileCommand),
                cl::cat(deepcCategory));
 static cl::opt<std::string>
+    targetTriple("target",
+                 cl::desc("Target triple of the machine code (default: this "
+                          "host): x86_64-linux-gnu, aarch64-linux-gnu or "
+                          "riscv64-linux-gnu (docs/AOT.md, Other machines)"),
+                 cl::value_desc("triple"), cl::init(""),
+                 cl::sub(compileCommand), cl::cat(deepcCategory));
+static cl::opt<std::string>
     mcpu("mcpu",
          cl::desc("Target CPU of the machine code (default: this host's CPU "
-                  "and all its features), e.g. x86-64-v3"),
+                  "and all its features, or with --target the triple's "
+                  "baseline), e.g. x86-64-v3, neoverse-n1, sifive-u74"),
          cl::value_desc("name"), cl::init(""), cl::sub(compileCommand),
          cl::cat(deepcCategory));
 static cl::opt<std::string>
     mattr("mattr",
           cl::desc("Target features to add or remove, comma-separated "
-                   "LLVM names (e.g. -avx512f or +avx2,+fma), on top of "
-                   "--mcpu's or this host's"),
+                   "LLVM names (e.g. -avx512f or +avx2,+fma; +sve; +v), on "
+                   "top of --mcpu's or this host's"),
           cl::value_desc("+a,-b"), cl::init(""), cl::sub(compileCommand),
           cl::cat(deepcCategory));
 static cl::opt<std::string>
@@ -111,6 +120,28 @@ namespace {
 /// What `--emit` can name beyond the pipeline's stages.
 enum class Output { AST, IR, LLVMIR, Asm, Object };
 } // namespace
+
+/// The C compiler that links --lib shared: `cc` for this host, Debian's
+/// cross compiler (aarch64-linux-gnu-gcc, ...) for --target.
+static std::string sharedLinker() {
+  if (targetTriple.empty())
+    return "cc";
+  return (llvm::Triple(llvm::Triple::normalize(targetTriple)).getArchName() +
+          "-linux-gnu-gcc")
+      .str();
+}
+
+/// The first line of --emit=asm: what the decisions were made for, as an
+/// assembler comment.
+static void writeTargetComment(llvm::raw_ostream &os,
+                               const llvm::TargetMachine &tm,
+                               const TargetModel &model) {
+  os << tm.getMCAsmInfo()->getCommentString() << " " << kTargetAttrName
+     << ": triple " << model.triple << ", cpu " << model.cpu << ", features '"
+     << model.features << "', " << model.vectorBits << "-bit vectors x "
+     << model.vectorRegisters << " registers, L1 " << model.l1Bytes
+     << " B, L2 " << model.l2Bytes << " B, L3 " << model.l3Bytes << " B\n";
+}
 
 int runCompile() {
   std::string emitName = emit;
@@ -154,7 +185,7 @@ int runCompile() {
 
   // The machine the code is for: every decision of the pipeline reads it
   // (deepc.target, passes/TargetModel.h).
-  auto tm = createTargetMachine(mcpu, CodeUse::Object, mattr);
+  auto tm = createTargetMachine(mcpu, CodeUse::Object, mattr, targetTriple);
   if (!tm)
     return fail(tm.takeError());
 
@@ -192,8 +223,8 @@ int runCompile() {
   // Machine code holds every model and train block unless some are named.
   if (machine && models.empty() && trains.empty())
     genOptions = everything(*source);
-  auto module = emitNN(*context, *source, genOptions,
-                       describeTarget(**tm, mcpu, mattr));
+  TargetModel targetModel = describeTarget(**tm, mcpu, mattr, targetTriple);
+  auto module = emitNN(*context, *source, genOptions, targetModel);
   if (!module)
     return 1;
 
@@ -293,6 +324,8 @@ int runCompile() {
     writeAOTHeader(headerFile->os(), entries, guard,
                    llvm::sys::path::filename(input.getValue()));
   }
+  if (kind == Output::Asm)
+    writeTargetComment(file->os(), **tm, targetModel);
   if (!lib.empty()) {
     llvm::SmallString<0> object;
     llvm::raw_svector_ostream objectStream(object);
@@ -304,7 +337,8 @@ int runCompile() {
             ? makeStaticLibrary(
                   object,
                   (llvm::sys::path::stem(output.getValue()) + ".o").str())
-            : makeSharedLibrary(object, exportedSymbols(**llvmModule));
+            : makeSharedLibrary(object, exportedSymbols(**llvmModule),
+                                sharedLinker());
     if (!library)
       return fail(library.takeError());
     file->os() << *library;

@@ -28,6 +28,14 @@ int main(int argc, char **argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
+  // `--target` on the commands that run code: an error, not a flag unknown
+  // to them, so that the message says where it belongs. Made here, after
+  // the commands (other files' globals) exist.
+  static llvm::cl::opt<std::string> jitTarget(
+      "target", llvm::cl::Hidden, llvm::cl::init(""),
+      llvm::cl::sub(predictCommand), llvm::cl::sub(trainCommand),
+      llvm::cl::sub(evalCommand), llvm::cl::sub(gradcheckCommand),
+      llvm::cl::sub(benchCommand));
   for (llvm::cl::SubCommand *sub :
        {&llvm::cl::SubCommand::getTopLevel(), &checkCommand, &compileCommand,
         &predictCommand, &trainCommand, &evalCommand, &gradcheckCommand,
@@ -47,6 +55,11 @@ int main(int argc, char **argv) {
           "  deepc COMMAND --help          the options of one command\n",
           &llvm::errs()))
     return 1;
+  if (jitTarget.getNumOccurrences())
+    return fail("--target '" + jitTarget +
+                "': predict, train, eval, gradcheck and bench run the code "
+                "on this machine; objects for another one come from deepc "
+                "compile -o M.o --target TRIPLE");
   if (checkCommand)
     return runCheck();
   if (compileCommand)
