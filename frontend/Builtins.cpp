@@ -124,6 +124,8 @@ const BuiltinInfo kBuiltins[] = {
 };
 } // namespace
 
+llvm::ArrayRef<BuiltinInfo> deepc::allBuiltins() { return kBuiltins; }
+
 const BuiltinInfo *deepc::lookupBuiltin(llvm::StringRef name) {
   for (const BuiltinInfo &info : kBuiltins)
     if (name == info.name)

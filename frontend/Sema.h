@@ -132,6 +132,11 @@ bool mayEqual(const ast::Dim &a, const ast::Dim &b);
 
 /// Constant integer / number / bool value of a literal (with unary minus).
 std::optional<int64_t> constInt(const ast::Expr *e);
+/// `" (did you mean 'x'?)"` for the candidate nearest to `name` by edit
+/// distance where it is near enough to be a typo, else empty.
+std::string didYouMean(llvm::StringRef name,
+                       llvm::ArrayRef<llvm::StringRef> candidates);
+
 std::optional<double> constNumber(const ast::Expr *e);
 
 } // namespace deepc

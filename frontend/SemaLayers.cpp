@@ -256,7 +256,11 @@ Type Sema::checkLoss(CallExpr &call) {
   if (call.builtin == Builtin::L1 || call.builtin == Builtin::L2) {
     auto *n = llvm::dyn_cast<NameExpr>(call.resolved[0]);
     if (n && !program.findModel(n->name) && !body->scope.count(n->name)) {
-      diags.error(n->getLoc(), "unknown model '" + n->name + "'");
+      llvm::SmallVector<StringRef> models;
+      for (const auto &m : program.models)
+        models.push_back(m->name);
+      diags.error(n->getLoc(), "unknown model '" + n->name + "'" +
+                                   didYouMean(n->name, models));
       return Type();
     }
     if (!n || !program.findModel(n->name) || body->scope.count(n->name)) {
