@@ -265,7 +265,9 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   // The logits, for accuracy and F1, when their labels are an input or a
   // reshape of one (`reshape(next, [-1])` for per-position labels): a
   // reshape keeps the elements' order, so the driver scores the logits'
-  // rows against the input's elements in memory order.
+  // rows against the input's elements in memory order. Only integer targets
+  // are class labels: f32 targets (`bce_with_logits(logits(x), x)`, soft
+  // labels) are data, with no classes to score.
   const Expr *labelsExpr = logits ? logitsCall->resolved[1] : nullptr;
   while (auto *c = llvm::dyn_cast_if_present<CallExpr>(labelsExpr)) {
     if (c->builtin != Builtin::Reshape)
@@ -274,7 +276,7 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   }
   if (logits)
     if (auto *labels = llvm::dyn_cast_if_present<NameExpr>(labelsExpr))
-      if (labels->ref == NameExpr::Ref::Input) {
+      if (labels->ref == NameExpr::Ref::Input && isInteger(labels->type.elem)) {
         results.push_back(logits);
         resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
             "nn.logits_of", builder.getStringAttr(labels->name))));
