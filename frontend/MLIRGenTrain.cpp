@@ -125,30 +125,6 @@ Value MLIRGen::genModelCall(const CallExpr &call) {
   return v;
 }
 
-Value MLIRGen::genLoss(const CallExpr &call) {
-  mlir::Location l = loc(call.getLoc());
-  Value a, b;
-  if (call.builtin == Builtin::CrossEntropy) {
-    // Integer labels: no literal to type.
-    a = gen(*call.resolved[0]);
-    b = a ? gen(*call.resolved[1]) : Value();
-    if (!b)
-      return nullptr;
-  } else if (!genPair(*call.resolved[0], *call.resolved[1], a, b)) {
-    return nullptr;
-  }
-  if (&call == logitsCall)
-    logits = a;
-  switch (call.builtin) {
-  case Builtin::CrossEntropy:
-    return nn::CrossEntropyOp::create(builder, l, a, b);
-  case Builtin::Mse:
-    return nn::MseOp::create(builder, l, a, b);
-  default:
-    return nn::BceWithLogitsOp::create(builder, l, a, b);
-  }
-}
-
 Value MLIRGen::genPenalty(const CallExpr &call) {
   if (!scope.train)
     return unsupported(call.getLoc(),
@@ -192,7 +168,8 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   const Expr &loss = *train.setting("loss")->value;
 
   // The models the loss reaches, in the order it first calls (or names)
-  // them, where it does, and its first loss with logits.
+  // them, where it does, and its first loss of logits (or log-probabilities)
+  // against integer labels.
   llvm::SmallVector<std::pair<const ModelDecl *, llvm::SMLoc>> models;
   forEachCall(loss, [&](const CallExpr &c) {
     const ModelDecl *m = c.model;
@@ -200,8 +177,9 @@ void MLIRGen::genTrain(const TrainDecl &train) {
       m = program->findModel(llvm::cast<NameExpr>(c.resolved[0])->name);
     if (m && llvm::none_of(models, [&](auto &e) { return e.first == m; }))
       models.push_back({m, c.getLoc()});
-    if (!logitsCall && (c.builtin == Builtin::CrossEntropy ||
-                        c.builtin == Builtin::BceWithLogits))
+    bool classLoss =
+        c.builtin == Builtin::CrossEntropy || c.builtin == Builtin::Nll;
+    if (!logitsCall && classLoss && isInteger(c.resolved[1]->type.elem))
       logitsCall = &c;
   });
 
@@ -278,8 +256,16 @@ void MLIRGen::genTrain(const TrainDecl &train) {
     if (auto *labels = llvm::dyn_cast_if_present<NameExpr>(labelsExpr))
       if (labels->ref == NameExpr::Ref::Input && isInteger(labels->type.elem)) {
         results.push_back(logits);
-        resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-            "nn.logits_of", builder.getStringAttr(labels->name))));
+        llvm::SmallVector<mlir::NamedAttribute, 2> attrs{builder.getNamedAttr(
+            "nn.logits_of", builder.getStringAttr(labels->name))};
+        // Samples labelled `ignore_index` are neither checked nor scored.
+        const Expr *ignore =
+            logitsCall->resolved.size() > 3 ? logitsCall->resolved[3] : nullptr;
+        if (ignore)
+          attrs.push_back(builder.getNamedAttr(
+              "nn.ignore_index",
+              builder.getI64IntegerAttr(constInt(ignore).value_or(0))));
+        resultAttrs.push_back(builder.getDictionaryAttr(attrs));
       }
   finishTrainState(func, argTypes, argAttrs, results, resultAttrs);
   mlir::func::ReturnOp::create(builder, loc(loss.getLoc()), results);

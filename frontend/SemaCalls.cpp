@@ -644,6 +644,9 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
   case Builtin::CrossEntropy:
   case Builtin::Mse:
   case Builtin::BceWithLogits:
+  case Builtin::Nll:
+  case Builtin::L1Loss:
+  case Builtin::Huber:
   case Builtin::L1:
   case Builtin::L2:
     return checkLoss(call);

@@ -175,10 +175,10 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
 }
 
 llvm::Error checkLabels(const Tensor &labels, int64_t classes,
-                        llvm::StringRef path) {
+                        llvm::StringRef path, std::optional<int64_t> ignore) {
   for (int64_t i = 0, n = labels.numel(); i < n; ++i) {
     int64_t v = intAt(labels, i);
-    if (v < 0 || v >= classes)
+    if ((v < 0 || v >= classes) && v != ignore)
       return llvm::createStringError(
           llvm::formatv("{0}: label {1} at sample {2} is out of range for "
                         "{3} classes",

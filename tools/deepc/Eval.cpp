@@ -80,9 +80,9 @@ int runEval() {
   if (logits >= 0) {
     int labels = spec.findArg(Role::Input, spec.results[logits].name);
     if (labels >= 0)
-      if (llvm::Error err = checkLabels(bound->args[labels],
-                                        spec.results[logits].type.shape.back(),
-                                        bound->paths[labels]))
+      if (llvm::Error err = checkLabels(
+              bound->args[labels], spec.results[logits].type.shape.back(),
+              bound->paths[labels], spec.results[logits].ignoreIndex))
         return fail(std::move(err));
   }
   std::vector<Tensor> params(spec.args.size());

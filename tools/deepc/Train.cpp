@@ -317,14 +317,16 @@ int runTrain() {
   }
   if (state->logitsResult >= 0 && state->labelsArg >= 0) {
     int64_t classes = step.results[state->logitsResult].type.shape.back();
+    std::optional<int64_t> ignore =
+        step.results[state->logitsResult].ignoreIndex;
     if (llvm::Error err = checkLabels(bound->args[state->labelsArg], classes,
-                                      bound->paths[state->labelsArg]))
+                                      bound->paths[state->labelsArg], ignore))
       return fail(std::move(err));
     int valLabels =
         compiled->loss.findArg(Role::Input, step.args[state->labelsArg].name);
     if (valBound && valLabels >= 0)
       if (llvm::Error err = checkLabels(valBound->args[valLabels], classes,
-                                        valBound->paths[valLabels]))
+                                        valBound->paths[valLabels], ignore))
         return fail(std::move(err));
   }
 
@@ -403,7 +405,8 @@ int runTrain() {
       loss.add(stepLoss, end - begin);
       if (state->logitsResult >= 0 && state->labelsArg >= 0)
         scoreLogits(confusion, (*out)[state->logitsResult],
-                    batchArgs[state->labelsArg]);
+                    batchArgs[state->labelsArg],
+                    step.results[state->logitsResult].ignoreIndex);
       for (size_t r = 0; r < out->size(); ++r)
         if (state->resultToArg[r] >= 0)
           state->args[state->resultToArg[r]] = std::move((*out)[r]);

@@ -187,15 +187,16 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
 }
 
 void scoreLogits(std::optional<ConfusionMatrix> &confusion,
-                 const Tensor &logits, const Tensor &labels) {
+                 const Tensor &logits, const Tensor &labels,
+                 std::optional<int64_t> ignore) {
   if (!confusion)
     confusion.emplace(logits.shape[1]);
   if (labels.dtype == DType::I32)
     confusion->addLogits(logits.data<float>(), labels.data<int32_t>(),
-                         logits.shape[0]);
+                         logits.shape[0], ignore);
   else
     confusion->addLogits(logits.data<float>(), labels.data<int64_t>(),
-                         logits.shape[0]);
+                         logits.shape[0], ignore);
 }
 
 llvm::Expected<SplitMetrics>
@@ -230,7 +231,8 @@ evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
       return out.takeError();
     loss.add((*out)[lossResult].data<float>()[0], end - begin);
     if (logitsResult >= 0 && labelsArg >= 0)
-      scoreLogits(confusion, (*out)[logitsResult], chunk[labelsArg]);
+      scoreLogits(confusion, (*out)[logitsResult], chunk[labelsArg],
+                  spec.results[logitsResult].ignoreIndex);
   }
   SplitMetrics m;
   m.loss = loss.mean();

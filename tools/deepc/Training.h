@@ -80,9 +80,11 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
                   bool compileLoss = true);
 
 /// Counts a batch's logits [n, C] against its I32 or I64 labels [n],
-/// creating the C-class matrix on first use.
+/// creating the C-class matrix on first use; samples labelled `ignore` are
+/// not counted.
 void scoreLogits(std::optional<ConfusionMatrix> &confusion,
-                 const Tensor &logits, const Tensor &labels);
+                 const Tensor &logits, const Tensor &labels,
+                 std::optional<int64_t> ignore);
 
 /// Loss, accuracy and macro-F1 of `compiled.loss` over a data set bound to
 /// its inputs, in chunks of `batch`; parameters from the slots of
