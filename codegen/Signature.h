@@ -67,6 +67,9 @@ struct ResultSpec {
   /// Logits: the label value that is neither checked nor scored
   /// (`ignore_index` of the loss).
   std::optional<int64_t> ignoreIndex;
+  /// Logits of bce_with_logits against f32 targets of the same shape:
+  /// scored element by element at threshold 0.5 (`nn.multilabel`).
+  bool multiLabel = false;
 };
 
 struct FunctionSpec {

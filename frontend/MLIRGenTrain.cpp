@@ -169,8 +169,10 @@ void MLIRGen::genTrain(const TrainDecl &train) {
 
   // The models the loss reaches, in the order it first calls (or names)
   // them, where it does, and its first loss of logits (or log-probabilities)
-  // against integer labels.
+  // against integer labels, else its first bce_with_logits against an f32
+  // input of the logits' shape (multi-label targets, scored at 0.5).
   llvm::SmallVector<std::pair<const ModelDecl *, llvm::SMLoc>> models;
+  const CallExpr *multiLabelCall = nullptr;
   forEachCall(loss, [&](const CallExpr &c) {
     const ModelDecl *m = c.model;
     if (c.builtin == Builtin::L1 || c.builtin == Builtin::L2)
@@ -181,7 +183,20 @@ void MLIRGen::genTrain(const TrainDecl &train) {
         c.builtin == Builtin::CrossEntropy || c.builtin == Builtin::Nll;
     if (!logitsCall && classLoss && isInteger(c.resolved[1]->type.elem))
       logitsCall = &c;
+    auto *target = llvm::dyn_cast<NameExpr>(c.resolved[1]);
+    const ast::Type &x = c.resolved[0]->type;
+    if (!multiLabelCall && c.builtin == Builtin::BceWithLogits && target &&
+        target->ref == NameExpr::Ref::Input &&
+        target->type.elem == ElemType::F32 && x.elem == ElemType::F32 &&
+        x.rank() >= 1 && x.rank() == target->type.rank() &&
+        llvm::all_of(llvm::zip(x.dims, target->type.dims), [](auto d) {
+          return mayEqual(std::get<0>(d), std::get<1>(d));
+        }))
+      multiLabelCall = &c;
   });
+  bool multiLabel = !logitsCall && multiLabelCall;
+  if (multiLabel)
+    logitsCall = multiLabelCall;
 
   llvm::SmallVector<mlir::Type> argTypes;
   llvm::SmallVector<mlir::DictionaryAttr> argAttrs;
@@ -244,8 +259,9 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   // reshape of one (`reshape(next, [-1])` for per-position labels): a
   // reshape keeps the elements' order, so the driver scores the logits'
   // rows against the input's elements in memory order. Only integer targets
-  // are class labels: f32 targets (`bce_with_logits(logits(x), x)`, soft
-  // labels) are data, with no classes to score.
+  // are class labels: f32 targets (soft labels, regression) are data, with
+  // no classes to score, but for bce_with_logits's multi-label targets
+  // (`nn.multilabel`: each element a yes/no decision at logit 0).
   const Expr *labelsExpr = logits ? logitsCall->resolved[1] : nullptr;
   while (auto *c = llvm::dyn_cast_if_present<CallExpr>(labelsExpr)) {
     if (c->builtin != Builtin::Reshape)
@@ -254,10 +270,14 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   }
   if (logits)
     if (auto *labels = llvm::dyn_cast_if_present<NameExpr>(labelsExpr))
-      if (labels->ref == NameExpr::Ref::Input && isInteger(labels->type.elem)) {
+      if (labels->ref == NameExpr::Ref::Input &&
+          (isInteger(labels->type.elem) || multiLabel)) {
         results.push_back(logits);
         llvm::SmallVector<mlir::NamedAttribute, 2> attrs{builder.getNamedAttr(
             "nn.logits_of", builder.getStringAttr(labels->name))};
+        if (multiLabel)
+          attrs.push_back(
+              builder.getNamedAttr("nn.multilabel", builder.getUnitAttr()));
         // Samples labelled `ignore_index` are neither checked nor scored.
         const Expr *ignore =
             logitsCall->resolved.size() > 3 ? logitsCall->resolved[3] : nullptr;

@@ -315,7 +315,9 @@ int runTrain() {
       return fail(v.takeError());
     valBound = std::move(*v);
   }
-  if (state->logitsResult >= 0 && state->labelsArg >= 0) {
+  // Multi-label targets are data: any value is scored against 0.5.
+  if (state->logitsResult >= 0 && state->labelsArg >= 0 &&
+      !step.results[state->logitsResult].multiLabel) {
     int64_t classes = step.results[state->logitsResult].type.shape.back();
     std::optional<int64_t> ignore =
         step.results[state->logitsResult].ignoreIndex;
@@ -406,7 +408,7 @@ int runTrain() {
       if (state->logitsResult >= 0 && state->labelsArg >= 0)
         scoreLogits(confusion, (*out)[state->logitsResult],
                     batchArgs[state->labelsArg],
-                    step.results[state->logitsResult].ignoreIndex);
+                    step.results[state->logitsResult]);
       for (size_t r = 0; r < out->size(); ++r)
         if (state->resultToArg[r] >= 0)
           state->args[state->resultToArg[r]] = std::move((*out)[r]);
@@ -424,7 +426,8 @@ int runTrain() {
     record.train.scored = confusion.has_value();
     if (confusion) {
       record.train.accuracy = confusion->accuracy();
-      record.train.f1 = confusion->macroF1();
+      record.train.f1 =
+          reportedF1(*confusion, step.results[state->logitsResult]);
     }
     if (valBound) {
       std::optional<ConfusionMatrix> confusionVal;

@@ -27,6 +27,7 @@ def run(name, params, forward, loss_fn, make_opt, x, y, batch, epochs):
     losses = []
     for epoch in range(epochs):
         correct = counted = 0
+        yes = {"tp": 0, "fp": 0, "fn": 0}
         for b in range(0, x.shape[0], batch):
             opt.zero_grad()
             out = forward(x[b:b + batch])
@@ -36,10 +37,27 @@ def run(name, params, forward, loss_fn, make_opt, x, y, batch, epochs):
                 keep = y[b:b + batch] != -100
                 correct += (out.argmax(1) == y[b:b + batch])[keep].sum().item()
                 counted += keep.sum().item()
+            elif loss_fn is bce:  # multi-label: every element at 0.5
+                pred, true = out > 0, y[b:b + batch] >= 0.5
+                correct += (pred == true).sum().item()
+                counted += pred.numel()
+                yes["tp"] += (pred & true).sum().item()
+                yes["fp"] += (pred & ~true).sum().item()
+                yes["fn"] += (~pred & true).sum().item()
             loss.backward()
             opt.step()
         if counted:
             print(f"{name} epoch {epoch + 1}: accuracy {correct / counted!r}")
+        if loss_fn is bce:
+            f1 = 2 * yes["tp"] / (2 * yes["tp"] + yes["fp"] + yes["fn"])
+            print(f"{name} epoch {epoch + 1}: micro-F1 {f1!r}")
+    if loss_fn is bce:  # deepc eval at the final weights
+        with torch.no_grad():
+            pred, true = forward(x) > 0, y >= 0.5
+        counts = [[(~true & ~pred).sum().item(), (~true & pred).sum().item()],
+                  [(true & ~pred).sum().item(), (true & pred).sum().item()]]
+        print(f"{name} eval: loss {loss_fn(forward(x), y, params).item()!r} "
+              f"accuracy {(pred == true).float().mean().item()!r} confusion {counts}")
     np.savez(os.path.join(HERE, name + "_expected.npz"), losses=np.array(losses),
              **{k: v.detach().numpy() for k, v in params.items()})
 
@@ -76,6 +94,11 @@ Z = save("loss_z.npy", (rng.random((30, 4)) < 0.4).astype(np.float32))
 T = save("loss_t.npy", (rng.standard_normal((30, 4)) * 1.5).astype(np.float32))
 W = torch.tensor([1.0, 2.0, 0.5, 1.5])
 
+
+def bce(o, y, p):
+    return F.binary_cross_entropy_with_logits(o, y)
+
+
 blocks = {
     "nll": lambda o, y, p: F.nll_loss(F.log_softmax(o, 1), y, weight=W),
     "smooth": lambda o, y, p: F.cross_entropy(o, y, label_smoothing=0.1),
@@ -83,7 +106,7 @@ blocks = {
     "soft": lambda o, y, p: F.cross_entropy(o, y, weight=W, label_smoothing=0.1),
     "ignore": lambda o, y, p: F.cross_entropy(o, y, weight=W, ignore_index=-100,
                                               label_smoothing=0.1),
-    "multilabel": lambda o, y, p: F.binary_cross_entropy_with_logits(o, y),
+    "multilabel": bce,
     "l1": lambda o, y, p: F.l1_loss(o, y),
     "huber": lambda o, y, p: F.huber_loss(o, y, delta=0.5),
 }
@@ -100,4 +123,4 @@ enc, dec = torch.nn.Linear(9, 3), torch.nn.Linear(3, 9)
 params = {"enc.weight": enc.weight, "enc.bias": enc.bias,
           "dec.weight": dec.weight, "dec.bias": dec.bias}
 run("loss_ae", params, lambda x: dec(torch.tanh(enc(x))),
-    lambda o, x, p: F.binary_cross_entropy_with_logits(o, x), sgd, pix, pix, 8, 2)
+    bce, sgd, pix, pix, 8, 2)
