@@ -355,8 +355,14 @@ Type Sema::checkClassLoss(CallExpr &call, const Type &a, const Type &b) {
     }
   }
   if (call.resolved[3]) {
-    if (!intArg(call, 3))
+    std::optional<int64_t> ignore = intArg(call, 3);
+    if (!ignore)
       return Type();
+    if (b.elem == ElemType::I32 && int32_t(*ignore) != *ignore) {
+      diags.error(argLoc(call, 3), "'ignore_index' of '" + call.callee +
+                                       "' does not fit its i32 labels");
+      return Type();
+    }
     if (soft) {
       diags.error(argLoc(call, 3), "'ignore_index' of 'cross_entropy' needs "
                                    "integer labels, not probabilities");
