@@ -132,6 +132,10 @@ llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
       }
       return false;
     };
+    if (auto ignore =
+            func.getResultAttrOfType<mlir::IntegerAttr>(i, "nn.ignore_index"))
+      result.ignoreIndex = ignore.getInt();
+    result.multiLabel = bool(func.getResultAttr(i, "nn.multilabel"));
     if (func.getResultAttr(i, "nn.loss"))
       result.role = Role::Loss;
     else if (!named("nn.logits_of", Role::Logits) &&

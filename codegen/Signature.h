@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,12 @@ struct ResultSpec {
   Role role = Role::Plain;
   std::string name; ///< the parameter, state, labels input or gradient
   TensorSpec type;
+  /// Logits: the label value that is neither checked nor scored
+  /// (`ignore_index` of the loss).
+  std::optional<int64_t> ignoreIndex;
+  /// Logits of bce_with_logits against f32 targets of the same shape:
+  /// scored element by element at threshold 0.5 (`nn.multilabel`).
+  bool multiLabel = false;
 };
 
 struct FunctionSpec {

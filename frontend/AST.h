@@ -152,6 +152,9 @@ enum class Builtin {
   CrossEntropy,
   Mse,
   BceWithLogits,
+  Nll,
+  L1Loss,
+  Huber,
   L1,
   L2,
   // optimizers and schedules

@@ -47,7 +47,16 @@ constexpr BuiltinParam kEmbedding[] = {{"ids", true, true},
                                        {"dim", true, true},
                                        {"dtype", false, false}};
 constexpr BuiltinParam kCrossEntropy[] = {{"logits", true, true},
-                                          {"labels", true, true}};
+                                          {"labels", true, true},
+                                          {"weight", false, false},
+                                          {"ignore_index", false, false},
+                                          {"label_smoothing", false, false}};
+constexpr BuiltinParam kNll[] = {{"log_probs", true, true},
+                                 {"labels", true, true},
+                                 {"weight", false, false},
+                                 {"ignore_index", false, false}};
+constexpr BuiltinParam kHuber[] = {
+    {"a", true, true}, {"b", true, true}, {"delta", false, false}};
 constexpr BuiltinParam kPair[] = {{"a", true, true}, {"b", true, true}};
 constexpr BuiltinParam kModel[] = {{"m", true, true}};
 constexpr BuiltinParam kSgd[] = {{"lr", true, true},
@@ -107,6 +116,9 @@ const BuiltinInfo kBuiltins[] = {
     {Builtin::CrossEntropy, "cross_entropy", C::Loss, kCrossEntropy},
     {Builtin::Mse, "mse", C::Loss, kPair},
     {Builtin::BceWithLogits, "bce_with_logits", C::Loss, kPair},
+    {Builtin::Nll, "nll", C::Loss, kNll},
+    {Builtin::L1Loss, "l1_loss", C::Loss, kPair},
+    {Builtin::Huber, "huber", C::Loss, kHuber},
     {Builtin::L1, "l1", C::Loss, kModel},
     {Builtin::L2, "l2", C::Loss, kModel},
     {Builtin::Sgd, "sgd", C::Optimizer, kSgd},
@@ -123,6 +135,8 @@ const BuiltinInfo kBuiltins[] = {
     {Builtin::HeNormal, "he_normal", C::Init, {}},
 };
 } // namespace
+
+llvm::ArrayRef<BuiltinInfo> deepc::allBuiltins() { return kBuiltins; }
 
 const BuiltinInfo *deepc::lookupBuiltin(llvm::StringRef name) {
   for (const BuiltinInfo &info : kBuiltins)

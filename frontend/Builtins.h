@@ -40,6 +40,8 @@ struct BuiltinInfo {
   bool variadic = false;
 };
 
+/// Every built-in, in table order.
+llvm::ArrayRef<BuiltinInfo> allBuiltins();
 /// The built-in called `name`, or null.
 const BuiltinInfo *lookupBuiltin(llvm::StringRef name);
 /// The table entry of `id` (not `None`).

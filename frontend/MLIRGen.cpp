@@ -519,6 +519,9 @@ Value MLIRGen::genCall(const CallExpr &call) {
   case Builtin::CrossEntropy:
   case Builtin::Mse:
   case Builtin::BceWithLogits:
+  case Builtin::Nll:
+  case Builtin::L1Loss:
+  case Builtin::Huber:
     return genLoss(call);
   case Builtin::L1:
   case Builtin::L2:

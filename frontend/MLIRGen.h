@@ -81,12 +81,17 @@ private:
   // MLIRGenLayers.cpp: convolution and pooling.
   mlir::Value genWindowLayer(const ast::CallExpr &call);
 
-  // MLIRGenTrain.cpp: model calls, losses, penalties, train blocks.
+  // MLIRGenTrain.cpp: model calls, penalties, train blocks.
   void genTrain(const ast::TrainDecl &train);
   mlir::DictionaryAttr trainSettings(const ast::TrainDecl &train);
   mlir::Value genModelCall(const ast::CallExpr &call);
-  mlir::Value genLoss(const ast::CallExpr &call);
   mlir::Value genPenalty(const ast::CallExpr &call);
+
+  // MLIRGenLosses.cpp: the losses.
+  mlir::Value genLoss(const ast::CallExpr &call);
+  mlir::Value genClassLoss(const ast::CallExpr &call, mlir::Value input,
+                           mlir::Value target);
+  mlir::Value meanAll(mlir::Value x, mlir::Location l);
 
   // MLIRGenNorm.cpp: the layers that differ in training and inference.
   mlir::Value genBatchNorm(const ast::CallExpr &call);

@@ -125,30 +125,6 @@ Value MLIRGen::genModelCall(const CallExpr &call) {
   return v;
 }
 
-Value MLIRGen::genLoss(const CallExpr &call) {
-  mlir::Location l = loc(call.getLoc());
-  Value a, b;
-  if (call.builtin == Builtin::CrossEntropy) {
-    // Integer labels: no literal to type.
-    a = gen(*call.resolved[0]);
-    b = a ? gen(*call.resolved[1]) : Value();
-    if (!b)
-      return nullptr;
-  } else if (!genPair(*call.resolved[0], *call.resolved[1], a, b)) {
-    return nullptr;
-  }
-  if (&call == logitsCall)
-    logits = a;
-  switch (call.builtin) {
-  case Builtin::CrossEntropy:
-    return nn::CrossEntropyOp::create(builder, l, a, b);
-  case Builtin::Mse:
-    return nn::MseOp::create(builder, l, a, b);
-  default:
-    return nn::BceWithLogitsOp::create(builder, l, a, b);
-  }
-}
-
 Value MLIRGen::genPenalty(const CallExpr &call) {
   if (!scope.train)
     return unsupported(call.getLoc(),
@@ -192,18 +168,35 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   const Expr &loss = *train.setting("loss")->value;
 
   // The models the loss reaches, in the order it first calls (or names)
-  // them, where it does, and its first loss with logits.
+  // them, where it does, and its first loss of logits (or log-probabilities)
+  // against integer labels, else its first bce_with_logits against an f32
+  // input of the logits' shape (multi-label targets, scored at 0.5).
   llvm::SmallVector<std::pair<const ModelDecl *, llvm::SMLoc>> models;
+  const CallExpr *multiLabelCall = nullptr;
   forEachCall(loss, [&](const CallExpr &c) {
     const ModelDecl *m = c.model;
     if (c.builtin == Builtin::L1 || c.builtin == Builtin::L2)
       m = program->findModel(llvm::cast<NameExpr>(c.resolved[0])->name);
     if (m && llvm::none_of(models, [&](auto &e) { return e.first == m; }))
       models.push_back({m, c.getLoc()});
-    if (!logitsCall && (c.builtin == Builtin::CrossEntropy ||
-                        c.builtin == Builtin::BceWithLogits))
+    bool classLoss =
+        c.builtin == Builtin::CrossEntropy || c.builtin == Builtin::Nll;
+    if (!logitsCall && classLoss && isInteger(c.resolved[1]->type.elem))
       logitsCall = &c;
+    auto *target = llvm::dyn_cast<NameExpr>(c.resolved[1]);
+    const ast::Type &x = c.resolved[0]->type;
+    if (!multiLabelCall && c.builtin == Builtin::BceWithLogits && target &&
+        target->ref == NameExpr::Ref::Input &&
+        target->type.elem == ElemType::F32 && x.elem == ElemType::F32 &&
+        x.rank() >= 1 && x.rank() == target->type.rank() &&
+        llvm::all_of(llvm::zip(x.dims, target->type.dims), [](auto d) {
+          return mayEqual(std::get<0>(d), std::get<1>(d));
+        }))
+      multiLabelCall = &c;
   });
+  bool multiLabel = !logitsCall && multiLabelCall;
+  if (multiLabel)
+    logitsCall = multiLabelCall;
 
   llvm::SmallVector<mlir::Type> argTypes;
   llvm::SmallVector<mlir::DictionaryAttr> argAttrs;
@@ -265,7 +258,10 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   // The logits, for accuracy and F1, when their labels are an input or a
   // reshape of one (`reshape(next, [-1])` for per-position labels): a
   // reshape keeps the elements' order, so the driver scores the logits'
-  // rows against the input's elements in memory order.
+  // rows against the input's elements in memory order. Only integer targets
+  // are class labels: f32 targets (soft labels, regression) are data, with
+  // no classes to score, but for bce_with_logits's multi-label targets
+  // (`nn.multilabel`: each element a yes/no decision at logit 0).
   const Expr *labelsExpr = logits ? logitsCall->resolved[1] : nullptr;
   while (auto *c = llvm::dyn_cast_if_present<CallExpr>(labelsExpr)) {
     if (c->builtin != Builtin::Reshape)
@@ -274,10 +270,22 @@ void MLIRGen::genTrain(const TrainDecl &train) {
   }
   if (logits)
     if (auto *labels = llvm::dyn_cast_if_present<NameExpr>(labelsExpr))
-      if (labels->ref == NameExpr::Ref::Input) {
+      if (labels->ref == NameExpr::Ref::Input &&
+          (isInteger(labels->type.elem) || multiLabel)) {
         results.push_back(logits);
-        resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-            "nn.logits_of", builder.getStringAttr(labels->name))));
+        llvm::SmallVector<mlir::NamedAttribute, 2> attrs{builder.getNamedAttr(
+            "nn.logits_of", builder.getStringAttr(labels->name))};
+        if (multiLabel)
+          attrs.push_back(
+              builder.getNamedAttr("nn.multilabel", builder.getUnitAttr()));
+        // Samples labelled `ignore_index` are neither checked nor scored.
+        const Expr *ignore =
+            logitsCall->resolved.size() > 3 ? logitsCall->resolved[3] : nullptr;
+        if (ignore)
+          attrs.push_back(builder.getNamedAttr(
+              "nn.ignore_index",
+              builder.getI64IntegerAttr(constInt(ignore).value_or(0))));
+        resultAttrs.push_back(builder.getDictionaryAttr(attrs));
       }
   finishTrainState(func, argTypes, argAttrs, results, resultAttrs);
   mlir::func::ReturnOp::create(builder, loc(loss.getLoc()), results);

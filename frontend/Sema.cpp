@@ -425,7 +425,9 @@ void Sema::checkSetting(TrainDecl &train, BindingStmt &setting) {
   diags.error(setting.getLoc(),
               "unknown setting '" + key + "' in train block '" + train.name +
                   "' (expected: loss, optimizer, batch, epochs, clip_norm, "
-                  "seed, schedule)");
+                  "seed, schedule)" +
+                  didYouMean(key, {"loss", "optimizer", "batch", "epochs",
+                                   "clip_norm", "seed", "schedule"}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -509,7 +511,12 @@ Type Sema::checkName(NameExpr &e) {
                                 e.name + "(...)");
     return Type();
   }
-  diags.error(e.getLoc(), "unknown name '" + e.name + "'");
+  llvm::SmallVector<llvm::StringRef> names;
+  for (const auto &entry : body->scope)
+    names.push_back(entry.getKey());
+  llvm::sort(names); // the nearest of equals, whatever the hash order
+  diags.error(e.getLoc(),
+              "unknown name '" + e.name + "'" + didYouMean(e.name, names));
   return Type();
 }
 

@@ -94,6 +94,8 @@ private:
                        llvm::StringRef bindingName);
   ast::Type checkShapeOp(ast::CallExpr &call, const ast::Type &x);
   ast::Type checkLoss(ast::CallExpr &call);
+  ast::Type checkClassLoss(ast::CallExpr &call, const ast::Type &input,
+                           const ast::Type &target);
   bool checkSettingArgs(ast::CallExpr &call);
   std::string paramPrefix(ast::CallExpr &call, llvm::StringRef bindingName);
   /// The constant argument `index` of `call` as an integer (or its
@@ -129,6 +131,11 @@ private:
 std::string argName(const ast::CallExpr &call, unsigned index);
 /// Whether the dimension `a` may equal `b` (equal, or one is `?`).
 bool mayEqual(const ast::Dim &a, const ast::Dim &b);
+
+/// `" (did you mean 'x'?)"` for the candidate nearest to `name` by edit
+/// distance where it is near enough to be a typo, else empty.
+std::string didYouMean(llvm::StringRef name,
+                       llvm::ArrayRef<llvm::StringRef> candidates);
 
 /// Constant integer / number / bool value of a literal (with unary minus).
 std::optional<int64_t> constInt(const ast::Expr *e);

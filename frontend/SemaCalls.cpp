@@ -27,6 +27,32 @@ static std::string plural(size_t n, StringRef word) {
 
 static Type scalar(ElemType e) { return Type::tensor(e); }
 
+std::string deepc::didYouMean(StringRef name,
+                              llvm::ArrayRef<StringRef> candidates) {
+  // A typo changes a few characters: at most a third of the name's length
+  // (at least one), and less than the candidate's own length.
+  unsigned best = std::max<size_t>(1, name.size() / 3) + 1;
+  StringRef nearest;
+  for (StringRef c : candidates) {
+    unsigned d = name.edit_distance(c, /*AllowReplacements=*/true, best);
+    if (d < best && d < c.size() && c != name) {
+      best = d;
+      nearest = c;
+    }
+  }
+  return nearest.empty() ? "" : " (did you mean '" + nearest.str() + "'?)";
+}
+
+/// The names a call may name: the built-ins and the program's models.
+static llvm::SmallVector<StringRef> callableNames(const Program &program) {
+  llvm::SmallVector<StringRef> names;
+  for (const BuiltinInfo &b : allBuiltins())
+    names.push_back(b.name);
+  for (const auto &m : program.models)
+    names.push_back(m->name);
+  return names;
+}
+
 //===----------------------------------------------------------------------===//
 // Arguments
 //===----------------------------------------------------------------------===//
@@ -42,7 +68,8 @@ bool Sema::resolveArgs(CallExpr &call, const BuiltinInfo &info) {
     for (KeywordArg &kw : call.keywords) {
       if (kw.name != "axis") {
         diags.error(kw.range.Start, "unknown keyword '" + kw.name + "' for '" +
-                                        info.name + "' (expected: axis)");
+                                        info.name + "' (expected: axis)" +
+                                        didYouMean(kw.name, {"axis"}));
         return false;
       }
       axis = kw.value.get();
@@ -85,17 +112,26 @@ bool Sema::resolveArgs(CallExpr &call, const BuiltinInfo &info) {
     auto it = llvm::find_if(
         info.params, [&](const BuiltinParam &p) { return kw.name == p.name; });
     if (it == info.params.end()) {
-      // List the optional keywords, or every parameter if there are none.
+      // List the optional keywords, or every parameter if there are none;
+      // an optimizer's, schedule's or initializer's parameters are all
+      // settings (`sgd(lr = 0.1)`), so all of them.
+      bool settings = info.category == BuiltinCategory::Optimizer ||
+                      info.category == BuiltinCategory::Schedule ||
+                      info.category == BuiltinCategory::Init;
       bool anyOptional = llvm::any_of(
           info.params, [](const BuiltinParam &p) { return !p.required; });
       std::string expected;
-      for (const BuiltinParam &p : info.params)
-        if (!anyOptional || !p.required)
+      llvm::SmallVector<StringRef> names;
+      for (const BuiltinParam &p : info.params) {
+        names.push_back(p.name);
+        if (settings || !anyOptional || !p.required)
           expected += (expected.empty() ? "" : ", ") + std::string(p.name);
-      diags.error(kw.range.Start,
-                  "unknown keyword '" + kw.name + "' for '" + info.name +
-                      "' (expected: " +
-                      (expected.empty() ? "no arguments" : expected) + ")");
+      }
+      diags.error(
+          kw.range.Start,
+          "unknown keyword '" + kw.name + "' for '" + info.name +
+              "' (expected: " + (expected.empty() ? "no arguments" : expected) +
+              ")" + didYouMean(kw.name, names));
       return false;
     }
     size_t index = it - info.params.begin();
@@ -236,7 +272,8 @@ Type Sema::checkCall(CallExpr &call, StringRef bindingName,
                   "'" + call.callee + "' is a value, not a function or model");
     else
       diags.error(call.getLoc(),
-                  "unknown function or model '" + call.callee + "'");
+                  "unknown function or model '" + call.callee + "'" +
+                      didYouMean(call.callee, callableNames(program)));
     return Type();
   }
   call.builtin = info->id;
@@ -607,6 +644,9 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
   case Builtin::CrossEntropy:
   case Builtin::Mse:
   case Builtin::BceWithLogits:
+  case Builtin::Nll:
+  case Builtin::L1Loss:
+  case Builtin::Huber:
   case Builtin::L1:
   case Builtin::L2:
     return checkLoss(call);

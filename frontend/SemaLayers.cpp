@@ -256,7 +256,11 @@ Type Sema::checkLoss(CallExpr &call) {
   if (call.builtin == Builtin::L1 || call.builtin == Builtin::L2) {
     auto *n = llvm::dyn_cast<NameExpr>(call.resolved[0]);
     if (n && !program.findModel(n->name) && !body->scope.count(n->name)) {
-      diags.error(n->getLoc(), "unknown model '" + n->name + "'");
+      llvm::SmallVector<StringRef> models;
+      for (const auto &m : program.models)
+        models.push_back(m->name);
+      diags.error(n->getLoc(), "unknown model '" + n->name + "'" +
+                                   didYouMean(n->name, models));
       return Type();
     }
     if (!n || !program.findModel(n->name) || body->scope.count(n->name)) {
@@ -273,16 +277,16 @@ Type Sema::checkLoss(CallExpr &call) {
   Type b = checkTensor(*call.resolved[1], "'" + name.str() + "'");
   if (!a.isValid() || !b.isValid())
     return Type();
-  if (call.builtin == Builtin::CrossEntropy) {
-    bool ok = a.rank() == 2 && isFloat(a.elem) && b.rank() == 1 &&
-              isInteger(b.elem) && mayEqual(a.dims[0], b.dims[0]);
-    if (!ok) {
-      diags.error(loc, "'cross_entropy' expects logits f32[N, C] and integer "
-                       "labels [N], got " +
-                           a.str() + " and " + b.str());
+  if (call.builtin == Builtin::CrossEntropy || call.builtin == Builtin::Nll)
+    return checkClassLoss(call, a, b);
+  if (call.builtin == Builtin::Huber) {
+    std::optional<double> delta = numberArg(call, 2, 1.0);
+    if (!delta)
+      return Type();
+    if (!(*delta > 0)) {
+      diags.error(argLoc(call, 2), "'delta' of 'huber' must be positive");
       return Type();
     }
-    return Type::tensor(a.elem);
   }
   std::optional<ElemType> e = unifyElem(a, b, name, loc);
   if (!e)
@@ -295,4 +299,85 @@ Type Sema::checkLoss(CallExpr &call) {
   if (!broadcast(a, b, name, loc))
     return Type();
   return Type::tensor(*e);
+}
+
+/// `cross_entropy(logits, labels, ...)` and `nll(log_probs, labels, ...)`:
+/// an input `f[N, C]` against integer labels `[N]` or, for cross_entropy,
+/// probabilities `f[N, C]` (soft targets), with PyTorch's `weight` (one
+/// number per class), `ignore_index` and `label_smoothing`.
+Type Sema::checkClassLoss(CallExpr &call, const Type &a, const Type &b) {
+  bool ce = call.builtin == Builtin::CrossEntropy;
+  bool labels = b.rank() == 1 && isInteger(b.elem) && a.rank() == 2 &&
+                mayEqual(a.dims[0], b.dims[0]);
+  bool soft = ce && b.rank() == 2 && isFloat(b.elem) && a.rank() == 2 &&
+              mayEqual(a.dims[0], b.dims[0]) && mayEqual(a.dims[1], b.dims[1]);
+  if (!isFloat(a.elem) || (!labels && !soft)) {
+    diags.error(call.getLoc(),
+                ce ? "'cross_entropy' expects logits f32[N, C] and integer "
+                     "labels [N] or probabilities f32[N, C], got " +
+                         a.str() + " and " + b.str()
+                   : "'nll' expects log-probabilities f32[N, C] and integer "
+                     "labels [N], got " +
+                         a.str() + " and " + b.str());
+    return Type();
+  }
+  // The composed form (every case but plain cross_entropy) counts classes.
+  bool options = llvm::any_of(llvm::drop_begin(call.resolved, 2),
+                              [](Expr *e) { return e != nullptr; });
+  if ((!ce || options) && !a.dims[1].isStatic()) {
+    diags.error(call.resolved[0]->getLoc(),
+                "'" + call.callee +
+                    "' needs a static number of classes "
+                    "(dimension 1 of " +
+                    a.str() + ")");
+    return Type();
+  }
+  if (Expr *w = call.resolved[2]) {
+    const std::vector<ExprPtr> *elements = nullptr;
+    if (auto *l = llvm::dyn_cast<ListExpr>(w))
+      elements = &l->elements;
+    else if (auto *t = llvm::dyn_cast<TupleExpr>(w))
+      elements = &t->elements;
+    bool numbers = elements && llvm::all_of(*elements, [](const ExprPtr &x) {
+                     return constNumber(x.get()).has_value();
+                   });
+    if (!numbers) {
+      diags.error(w->getLoc(), "'weight' of '" + call.callee +
+                                   "' must be a list of numbers, one per "
+                                   "class");
+      return Type();
+    }
+    if (int64_t(elements->size()) != a.dims[1].size) {
+      diags.error(w->getLoc(), "'weight' of '" + call.callee + "' has " +
+                                   Twine(elements->size()) + " entries for " +
+                                   Twine(a.dims[1].size) + " classes");
+      return Type();
+    }
+  }
+  if (call.resolved[3]) {
+    std::optional<int64_t> ignore = intArg(call, 3);
+    if (!ignore)
+      return Type();
+    if (b.elem == ElemType::I32 && int32_t(*ignore) != *ignore) {
+      diags.error(argLoc(call, 3), "'ignore_index' of '" + call.callee +
+                                       "' does not fit its i32 labels");
+      return Type();
+    }
+    if (soft) {
+      diags.error(argLoc(call, 3), "'ignore_index' of 'cross_entropy' needs "
+                                   "integer labels, not probabilities");
+      return Type();
+    }
+  }
+  if (ce) {
+    std::optional<double> eps = numberArg(call, 4, 0.0);
+    if (!eps)
+      return Type();
+    if (*eps < 0 || *eps > 1) {
+      diags.error(argLoc(call, 4),
+                  "'label_smoothing' of 'cross_entropy' must be in [0, 1]");
+      return Type();
+    }
+  }
+  return Type::tensor(a.elem);
 }

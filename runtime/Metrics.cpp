@@ -42,20 +42,22 @@ static int64_t argmax(const float *row, int64_t n) {
 
 template <typename LabelT>
 static void addAll(ConfusionMatrix &m, const float *logits,
-                   const LabelT *labels, int64_t n) {
+                   const LabelT *labels, int64_t n,
+                   std::optional<int64_t> ignore) {
   int64_t c = m.numClasses();
   for (int64_t i = 0; i < n; ++i)
-    m.add(static_cast<int64_t>(labels[i]), argmax(logits + i * c, c));
+    if (static_cast<int64_t>(labels[i]) != ignore)
+      m.add(static_cast<int64_t>(labels[i]), argmax(logits + i * c, c));
 }
 
 void ConfusionMatrix::addLogits(const float *logits, const int32_t *labels,
-                                int64_t n) {
-  addAll(*this, logits, labels, n);
+                                int64_t n, std::optional<int64_t> ignore) {
+  addAll(*this, logits, labels, n, ignore);
 }
 
 void ConfusionMatrix::addLogits(const float *logits, const int64_t *labels,
-                                int64_t n) {
-  addAll(*this, logits, labels, n);
+                                int64_t n, std::optional<int64_t> ignore) {
+  addAll(*this, logits, labels, n, ignore);
 }
 
 int64_t ConfusionMatrix::total() const {

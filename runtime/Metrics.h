@@ -43,8 +43,11 @@ public:
   /// Count `n` samples from row-major logits of shape [n, numClasses]: the
   /// prediction is the argmax of each row, the first maximum winning on
   /// ties and a NaN counting as the maximum, as torch.argmax does.
-  void addLogits(const float *logits, const int32_t *labels, int64_t n);
-  void addLogits(const float *logits, const int64_t *labels, int64_t n);
+  /// A sample labelled `ignore` (a loss's `ignore_index`) is not counted.
+  void addLogits(const float *logits, const int32_t *labels, int64_t n,
+                 std::optional<int64_t> ignore = std::nullopt);
+  void addLogits(const float *logits, const int64_t *labels, int64_t n,
+                 std::optional<int64_t> ignore = std::nullopt);
 
   /// The count of samples labelled `label` and predicted `predicted`.
   int64_t count(int64_t label, int64_t predicted) const {

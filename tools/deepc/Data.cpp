@@ -17,6 +17,42 @@ static int64_t intAt(const Tensor &t, int64_t i) {
   return t.dtype == DType::I32 ? t.data<int32_t>()[i] : t.data<int64_t>()[i];
 }
 
+/// Whether `t` is [n, C] (C > 1) rows of zeros and a single one: labels
+/// written one-hot where class indices are expected.
+static bool looksOneHot(const Tensor &t) {
+  if (t.shape.size() != 2 || t.shape[1] < 2 || t.shape[0] < 1 ||
+      t.bytes.size() != size_t(t.numel()) * dtypeSize(t.dtype))
+    return false;
+  auto at = [&](int64_t i) -> double {
+    switch (t.dtype) {
+    case DType::F32:
+      return t.data<float>()[i];
+    case DType::F64:
+      return t.data<double>()[i];
+    case DType::I32:
+      return t.data<int32_t>()[i];
+    case DType::I64:
+      return double(t.data<int64_t>()[i]);
+    case DType::U8:
+      return t.data<uint8_t>()[i];
+    default:
+      return -1;
+    }
+  };
+  for (int64_t r = 0, c = t.shape[1]; r < t.shape[0]; ++r) {
+    int64_t ones = 0;
+    for (int64_t k = 0; k < c; ++k) {
+      double v = at(r * c + k);
+      if (v != 0 && v != 1)
+        return false;
+      ones += v == 1;
+    }
+    if (ones != 1)
+      return false;
+  }
+  return true;
+}
+
 /// The sample (index along dim 0) of flat element `i` of `t`.
 static int64_t sampleOf(const Tensor &t, int64_t i) {
   int64_t perSample = t.shape.empty() || t.shape[0] == 0
@@ -104,6 +140,19 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
           "' has a dynamic dimension besides the batch, which is not "
           "supported yet");
     auto converted = convertForInput(*raw, path, arg.type.dtype, sampleShape);
+    bool labels = sampleShape.empty() && (arg.type.dtype == DType::I32 ||
+                                          arg.type.dtype == DType::I64);
+    if (!converted && labels && looksOneHot(*raw)) {
+      llvm::consumeError(converted.takeError());
+      return llvm::createStringError(
+          llvm::formatv(
+              "{0}: the labels look one-hot ({1} rows of {2} values, "
+              "a single 1 among 0s), but input '{3}' takes one class index "
+              "per sample, in [0, {2}): convert them, e.g. with "
+              "numpy's y.argmax(axis=1)",
+              path, raw->shape[0], raw->shape[1], arg.name)
+              .str());
+    }
     if (!converted)
       return converted.takeError();
     int64_t n = converted->shape[0];
@@ -126,10 +175,10 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
 }
 
 llvm::Error checkLabels(const Tensor &labels, int64_t classes,
-                        llvm::StringRef path) {
+                        llvm::StringRef path, std::optional<int64_t> ignore) {
   for (int64_t i = 0, n = labels.numel(); i < n; ++i) {
     int64_t v = intAt(labels, i);
-    if (v < 0 || v >= classes)
+    if ((v < 0 || v >= classes) && v != ignore)
       return llvm::createStringError(
           llvm::formatv("{0}: label {1} at sample {2} is out of range for "
                         "{3} classes",

@@ -29,9 +29,11 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
                                      llvm::ArrayRef<std::string> bindings,
                                      llvm::StringRef flag);
 
-/// Checks that the labels in `labels` (I32 or I64) lie in [0, classes).
+/// Checks that the labels in `labels` (I32 or I64) lie in [0, classes) or
+/// equal `ignore` (the loss's `ignore_index`).
 llvm::Error checkLabels(const Tensor &labels, int64_t classes,
-                        llvm::StringRef path);
+                        llvm::StringRef path,
+                        std::optional<int64_t> ignore = std::nullopt);
 
 } // namespace deepc::driver
 

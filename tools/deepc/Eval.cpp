@@ -77,12 +77,12 @@ int runEval() {
   if (!bound)
     return fail(bound.takeError());
   int logits = spec.findResult(Role::Logits);
-  if (logits >= 0) {
+  if (logits >= 0 && !spec.results[logits].multiLabel) {
     int labels = spec.findArg(Role::Input, spec.results[logits].name);
     if (labels >= 0)
-      if (llvm::Error err = checkLabels(bound->args[labels],
-                                        spec.results[logits].type.shape.back(),
-                                        bound->paths[labels]))
+      if (llvm::Error err = checkLabels(
+              bound->args[labels], spec.results[logits].type.shape.back(),
+              bound->paths[labels], spec.results[logits].ignoreIndex))
         return fail(std::move(err));
   }
   std::vector<Tensor> params(spec.args.size());
@@ -104,10 +104,12 @@ int runEval() {
     return 0;
   }
   llvm::outs() << fmt::format("loss {:.4f}", metrics->loss);
+  // Multi-label: the matrix counts every element's yes/no decision.
+  bool multiLabel = logits >= 0 && spec.results[logits].multiLabel;
   if (confusion)
-    llvm::outs() << fmt::format("  accuracy {:.4f}  macro-F1 {:.4f}\n\n{}",
-                                metrics->accuracy, metrics->f1,
-                                confusion->render());
+    llvm::outs() << fmt::format(
+        "  accuracy {:.4f}  {} {:.4f}\n\n{}", metrics->accuracy,
+        multiLabel ? "micro-F1" : "macro-F1", metrics->f1, confusion->render());
   llvm::outs() << "\n";
   return 0;
 }

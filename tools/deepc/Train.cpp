@@ -315,16 +315,20 @@ int runTrain() {
       return fail(v.takeError());
     valBound = std::move(*v);
   }
-  if (state->logitsResult >= 0 && state->labelsArg >= 0) {
+  // Multi-label targets are data: any value is scored against 0.5.
+  if (state->logitsResult >= 0 && state->labelsArg >= 0 &&
+      !step.results[state->logitsResult].multiLabel) {
     int64_t classes = step.results[state->logitsResult].type.shape.back();
+    std::optional<int64_t> ignore =
+        step.results[state->logitsResult].ignoreIndex;
     if (llvm::Error err = checkLabels(bound->args[state->labelsArg], classes,
-                                      bound->paths[state->labelsArg]))
+                                      bound->paths[state->labelsArg], ignore))
       return fail(std::move(err));
     int valLabels =
         compiled->loss.findArg(Role::Input, step.args[state->labelsArg].name);
     if (valBound && valLabels >= 0)
       if (llvm::Error err = checkLabels(valBound->args[valLabels], classes,
-                                        valBound->paths[valLabels]))
+                                        valBound->paths[valLabels], ignore))
         return fail(std::move(err));
   }
 
@@ -403,7 +407,8 @@ int runTrain() {
       loss.add(stepLoss, end - begin);
       if (state->logitsResult >= 0 && state->labelsArg >= 0)
         scoreLogits(confusion, (*out)[state->logitsResult],
-                    batchArgs[state->labelsArg]);
+                    batchArgs[state->labelsArg],
+                    step.results[state->logitsResult]);
       for (size_t r = 0; r < out->size(); ++r)
         if (state->resultToArg[r] >= 0)
           state->args[state->resultToArg[r]] = std::move((*out)[r]);
@@ -421,7 +426,8 @@ int runTrain() {
     record.train.scored = confusion.has_value();
     if (confusion) {
       record.train.accuracy = confusion->accuracy();
-      record.train.f1 = confusion->macroF1();
+      record.train.f1 =
+          reportedF1(*confusion, step.results[state->logitsResult]);
     }
     if (valBound) {
       std::optional<ConfusionMatrix> confusionVal;

@@ -187,15 +187,31 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
 }
 
 void scoreLogits(std::optional<ConfusionMatrix> &confusion,
-                 const Tensor &logits, const Tensor &labels) {
+                 const Tensor &logits, const Tensor &labels,
+                 const ResultSpec &result) {
+  if (result.multiLabel) {
+    if (!confusion)
+      confusion.emplace(2);
+    const float *x = logits.data<float>();
+    const float *t = labels.data<float>();
+    for (int64_t i = 0, n = std::min(logits.numel(), labels.numel()); i < n;
+         ++i)
+      confusion->add(t[i] >= 0.5f, x[i] > 0);
+    return;
+  }
+  std::optional<int64_t> ignore = result.ignoreIndex;
   if (!confusion)
     confusion.emplace(logits.shape[1]);
   if (labels.dtype == DType::I32)
     confusion->addLogits(logits.data<float>(), labels.data<int32_t>(),
-                         logits.shape[0]);
+                         logits.shape[0], ignore);
   else
     confusion->addLogits(logits.data<float>(), labels.data<int64_t>(),
-                         logits.shape[0]);
+                         logits.shape[0], ignore);
+}
+
+double reportedF1(const ConfusionMatrix &confusion, const ResultSpec &result) {
+  return result.multiLabel ? confusion.f1(1) : confusion.macroF1();
 }
 
 llvm::Expected<SplitMetrics>
@@ -230,14 +246,15 @@ evaluate(CompiledTrain &compiled, const std::vector<Tensor> &params,
       return out.takeError();
     loss.add((*out)[lossResult].data<float>()[0], end - begin);
     if (logitsResult >= 0 && labelsArg >= 0)
-      scoreLogits(confusion, (*out)[logitsResult], chunk[labelsArg]);
+      scoreLogits(confusion, (*out)[logitsResult], chunk[labelsArg],
+                  spec.results[logitsResult]);
   }
   SplitMetrics m;
   m.loss = loss.mean();
   m.scored = confusion.has_value();
   if (confusion) {
     m.accuracy = confusion->accuracy();
-    m.f1 = confusion->macroF1();
+    m.f1 = reportedF1(*confusion, spec.results[logitsResult]);
   }
   return m;
 }

@@ -80,9 +80,18 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
                   bool compileLoss = true);
 
 /// Counts a batch's logits [n, C] against its I32 or I64 labels [n],
-/// creating the C-class matrix on first use.
+/// creating the C-class matrix on first use; samples labelled with the
+/// result's `ignoreIndex` are not counted. Multi-label logits count every
+/// element against its f32 target as a yes/no decision (a 2-class matrix):
+/// yes where the logit is > 0 (sigmoid > 0.5), truly yes where the target
+/// is >= 0.5.
 void scoreLogits(std::optional<ConfusionMatrix> &confusion,
-                 const Tensor &logits, const Tensor &labels);
+                 const Tensor &logits, const Tensor &labels,
+                 const ResultSpec &result);
+/// The F1 reported: the macro-F1 over classes, or for multi-label logits
+/// the F1 of the yes decisions over all elements (scikit-learn's
+/// f1_score(average='micro') on indicator matrices).
+double reportedF1(const ConfusionMatrix &confusion, const ResultSpec &result);
 
 /// Loss, accuracy and macro-F1 of `compiled.loss` over a data set bound to
 /// its inputs, in chunks of `batch`; parameters from the slots of

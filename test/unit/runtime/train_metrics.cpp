@@ -100,6 +100,24 @@ TEST(TrainMetrics, ArgmaxFirstMaxWinsLikeTorch) {
   EXPECT_EQ(m64.total(), 0);
 }
 
+TEST(TrainMetrics, IgnoredLabelsAreNotCounted) {
+  // A loss's ignore_index, outside the classes (-100) or inside (1): those
+  // samples are skipped, the others counted as usual.
+  float logits[] = {0.f, 5.f, 1.f, 9.f, 1.f, 2.f, 1.f, 0.f, 7.f};
+  int32_t labels[] = {1, -100, 2};
+  ConfusionMatrix m(3);
+  m.addLogits(logits, labels, 3, -100);
+  EXPECT_EQ(m.total(), 2);
+  EXPECT_EQ(m.count(1, 1), 1);
+  EXPECT_EQ(m.count(2, 2), 1);
+
+  int64_t labels64[] = {1, 0, 1};
+  ConfusionMatrix m64(3);
+  m64.addLogits(logits, labels64, 3, 1);
+  EXPECT_EQ(m64.total(), 1);
+  EXPECT_EQ(m64.count(0, 0), 1);
+}
+
 TEST(TrainMetrics, RenderIsAligned) {
   ConfusionMatrix m(3);
   for (int i = 0; i < 120; ++i)
