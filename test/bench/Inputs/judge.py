@@ -13,6 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+# No bench/__pycache__: the source tree stays clean, and a .pyc of an
+# edit made within the same second at the same size (which Python takes
+# for current) cannot stand in for bench.py.
+sys.dont_write_bytecode = True
 sys.path.insert(0, sys.argv[1])
 import bench  # noqa: E402
 
