@@ -123,6 +123,9 @@ struct EpochRecord {
   std::optional<SplitMetrics> val;
   /// Wall-clock seconds the epoch took.
   double seconds = 0;
+  /// CPU seconds the process ran over the same span as `seconds` (all its
+  /// threads).
+  double cpuSeconds = 0;
 };
 
 } // namespace deepc

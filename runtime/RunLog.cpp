@@ -63,6 +63,7 @@ void RunLog::logEpoch(const EpochRecord &record) {
         number(j, "f1", record.train.f1);
       }
       number(j, "seconds", record.seconds);
+      number(j, "cpu_seconds", record.cpuSeconds);
       if (record.val) {
         number(j, "val_loss", record.val->loss);
         if (record.val->scored) {

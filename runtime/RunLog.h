@@ -6,11 +6,13 @@
 //
 //   {"kind":"step","epoch":1,"step":37,"loss":0.53}
 //   {"kind":"epoch","epoch":1,"step":938,"loss":0.51,"accuracy":0.82,
-//    "f1":0.81,"seconds":3.1,"val_loss":0.46,"val_accuracy":0.83,
-//    "val_f1":0.83}
+//    "f1":0.81,"seconds":3.1,"cpu_seconds":3.0,"val_loss":0.46,
+//    "val_accuracy":0.83,"val_f1":0.83}
 //
 // `step` counts optimizer steps since training started; the val keys are
-// present only with validation data. Numbers are written in their shortest
+// present only with validation data. `seconds` is the epoch's wall time and
+// `cpu_seconds` the process's CPU time over the same span (all threads),
+// validation included. Numbers are written in their shortest
 // round-trip form; a NaN or infinite loss is written as null.
 //
 //===----------------------------------------------------------------------===//

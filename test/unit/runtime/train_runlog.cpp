@@ -66,6 +66,7 @@ TEST(TrainRunLog, StepAndEpochLinesParseBack) {
   train.step = 938;
   train.train = {0.5123, 0.8201, 0.8187};
   train.seconds = 3.1;
+  train.cpuSeconds = 2.95;
   (*log)->logEpoch(train);
   EpochRecord withVal = train;
   withVal.epoch = 2;
@@ -94,15 +95,17 @@ TEST(TrainRunLog, StepAndEpochLinesParseBack) {
   EXPECT_EQ(epoch.getNumber("accuracy"), 0.8201);
   EXPECT_EQ(epoch.getNumber("f1"), 0.8187);
   EXPECT_EQ(epoch.getNumber("seconds"), 3.1);
+  // The process's CPU time over the epoch, beside its wall time.
+  EXPECT_EQ(epoch.getNumber("cpu_seconds"), 2.95);
   EXPECT_EQ(epoch.get("val_loss"), nullptr);
-  EXPECT_EQ(epoch.size(), 7u);
+  EXPECT_EQ(epoch.size(), 8u);
 
   llvm::json::Object &val = lines[2];
   EXPECT_EQ(val.getInteger("step"), 1876);
   EXPECT_EQ(val.getNumber("val_loss"), 0.461);
   EXPECT_EQ(val.getNumber("val_accuracy"), 0.835);
   EXPECT_EQ(val.getNumber("val_f1"), 0.8339);
-  EXPECT_EQ(val.size(), 10u);
+  EXPECT_EQ(val.size(), 11u);
 
   // A NaN loss is null, which keeps the line valid JSON.
   ASSERT_NE(lines[3].get("loss"), nullptr);
@@ -129,7 +132,7 @@ TEST(TrainRunLog, EpochOfALossWithoutLabels) {
   EXPECT_EQ(lines[0].getNumber("val_loss"), 0.5);
   EXPECT_EQ(lines[0].get("accuracy"), nullptr);
   EXPECT_EQ(lines[0].get("val_f1"), nullptr);
-  EXPECT_EQ(lines[0].size(), 6u);
+  EXPECT_EQ(lines[0].size(), 7u);
 }
 
 TEST(TrainRunLog, ShortestNumbers) {
