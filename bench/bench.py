@@ -44,9 +44,7 @@ For each thread count T of --threads:
   element) and bench/reduction.nn (a row sum of squares, 4 bytes an
   element) on [R, 4096] f32, R sized from the host's L3 (sysfs) so that a
   tensor is at least 4 times the L3, as issue 14 asks (and R at least
-  1920: 30 MiB; from 32 MiB on, above what `deepc` keeps in its heap,
-  deepc's buffers are mapped and faulted in on every call, and the figure
-  includes it), GB/s against the triad on arrays of the same size. A
+  1920: 30 MiB), GB/s against the triad on arrays of the same size. A
   chain whose input is not at least 4 times the L3, or whose L3 is
   unknown, is not judged against STREAM: from the cache it could beat it.
 
@@ -939,14 +937,11 @@ def main():
         "chains": ["## Elementwise and reduction chains against STREAM\n",
                    f"[{b.rows}, 4096] f32 ({b.rows * 4096 * 4 / 2**20:.0f} MiB"
                    + (f", {b.rows * 4096 * 4 / b.l3:.1f}x the L3" if b.l3 else "")
-                   + (", above the 32 MiB deepc keeps in its heap: its "
-                      "buffers are mapped and faulted in on every call"
-                      if b.rows * 4096 * 4 >= 32 * 2**20 else "")
                    + ") per call; GB/s counts the bytes "
                    "the chain must move (elementwise: read + write, 8 B an "
                    "element; reduction: read, 4 B), the triad as STREAM does "
-                   "(12 B). deepc's time is `deepc bench`'s call, result "
-                   "copy included.\n",
+                   "(12 B). deepc's time is `deepc bench`'s call; its "
+                   "result is handed over, not copied.\n",
                    "| chain | threads | deepc wall / CPU | deepc GB/s wall / "
                    "per CPU s | triad GB/s wall / per CPU s | deepc / triad, "
                    "CPU (wall) |", "| --- | --- | --- | --- | --- | --- |"],
