@@ -183,9 +183,13 @@ void MLIRGen::genTrain(const TrainDecl &train) {
         c.builtin == Builtin::CrossEntropy || c.builtin == Builtin::Nll;
     if (!logitsCall && classLoss && isInteger(c.resolved[1]->type.elem))
       logitsCall = &c;
+    // Model calls and other builtins may take fewer than two arguments.
+    if (multiLabelCall || c.builtin != Builtin::BceWithLogits ||
+        c.resolved.size() < 2)
+      return;
     auto *target = llvm::dyn_cast<NameExpr>(c.resolved[1]);
     const ast::Type &x = c.resolved[0]->type;
-    if (!multiLabelCall && c.builtin == Builtin::BceWithLogits && target &&
+    if (target &&
         target->ref == NameExpr::Ref::Input &&
         target->type.elem == ElemType::F32 && x.elem == ElemType::F32 &&
         x.rank() >= 1 && x.rank() == target->type.rank() &&
