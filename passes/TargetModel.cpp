@@ -10,6 +10,24 @@ using namespace mlir;
 
 namespace deepc {
 
+constexpr int64_t KiB = 1024, MiB = 1024 * 1024;
+
+namespace {
+/// A CPU's documented L1d, L2 and L3 sizes in bytes (0: none).
+struct Caches {
+  int64_t l1, l2, l3;
+};
+} // namespace
+
+/// `model`'s caches from a CPU table's entry; the defaults without one.
+static void setCaches(TargetModel &model, std::optional<Caches> caches) {
+  if (!caches)
+    return;
+  model.l1Bytes = caches->l1;
+  model.l2Bytes = caches->l2;
+  model.l3Bytes = caches->l3;
+}
+
 /// The size in bytes of the level-`level` data (or unified) cache of cpu0,
 /// read from sysfs; 0 when it cannot be read.
 static int64_t sysfsCacheBytes(int level) {
@@ -48,20 +66,11 @@ TargetModel TargetModel::forX86(llvm::StringRef cpu, llvm::StringRef features,
   model.vectorBits = has("avx512f") ? 512 : has("avx") ? 256 : 128;
   model.vectorRegisters = has("avx512f") ? 32 : 16;
   // Per core L1d and L2, and the L3 of one CCD, as AMD documents them.
-  struct Caches {
-    int64_t l1, l2, l3;
-  };
-  constexpr int64_t KiB = 1024, MiB = 1024 * 1024;
-  auto caches = llvm::StringSwitch<std::optional<Caches>>(cpu)
-                    .Case("znver3", Caches{32 * KiB, 512 * KiB, 32 * MiB})
-                    .Case("znver4", Caches{32 * KiB, 1 * MiB, 32 * MiB})
-                    .Case("znver5", Caches{48 * KiB, 1 * MiB, 32 * MiB})
-                    .Default(std::nullopt);
-  if (caches) {
-    model.l1Bytes = caches->l1;
-    model.l2Bytes = caches->l2;
-    model.l3Bytes = caches->l3;
-  }
+  setCaches(model, llvm::StringSwitch<std::optional<Caches>>(cpu)
+                       .Case("znver3", Caches{32 * KiB, 512 * KiB, 32 * MiB})
+                       .Case("znver4", Caches{32 * KiB, 1 * MiB, 32 * MiB})
+                       .Case("znver5", Caches{48 * KiB, 1 * MiB, 32 * MiB})
+                       .Default(std::nullopt));
   return model;
 }
 
@@ -78,25 +87,15 @@ TargetModel TargetModel::forAArch64(
   model.vectorRegisters = neon ? 32 : 8;
   // Per core L1d and L2 as Arm and Apple document them (a cluster's shared
   // L2 for the A53 and A72).
-  struct Caches {
-    int64_t l1, l2, l3;
-  };
-  constexpr int64_t KiB = 1024, MiB = 1024 * 1024;
-  auto caches =
-      llvm::StringSwitch<std::optional<Caches>>(cpu)
-          .Case("cortex-a53", Caches{32 * KiB, 512 * KiB, 0})
-          .Case("cortex-a72", Caches{32 * KiB, 1 * MiB, 0})
-          .Case("cortex-a76", Caches{64 * KiB, 512 * KiB, 0})
-          .Case("neoverse-n1", Caches{64 * KiB, 1 * MiB, 0})
-          .Case("neoverse-v1", Caches{64 * KiB, 1 * MiB, 0})
-          .Case("neoverse-n2", Caches{64 * KiB, 1 * MiB, 0})
-          .Case("apple-m1", Caches{128 * KiB, 12 * MiB, 0})
-          .Default(std::nullopt);
-  if (caches) {
-    model.l1Bytes = caches->l1;
-    model.l2Bytes = caches->l2;
-    model.l3Bytes = caches->l3;
-  }
+  setCaches(model, llvm::StringSwitch<std::optional<Caches>>(cpu)
+                       .Case("cortex-a53", Caches{32 * KiB, 512 * KiB, 0})
+                       .Case("cortex-a72", Caches{32 * KiB, 1 * MiB, 0})
+                       .Case("cortex-a76", Caches{64 * KiB, 512 * KiB, 0})
+                       .Case("neoverse-n1", Caches{64 * KiB, 1 * MiB, 0})
+                       .Case("neoverse-v1", Caches{64 * KiB, 1 * MiB, 0})
+                       .Case("neoverse-n2", Caches{64 * KiB, 1 * MiB, 0})
+                       .Case("apple-m1", Caches{128 * KiB, 12 * MiB, 0})
+                       .Default(std::nullopt));
   return model;
 }
 
@@ -118,7 +117,6 @@ TargetModel TargetModel::forRISCV(
       }
     model.vectorRegisters = 32;
   }
-  constexpr int64_t KiB = 1024, MiB = 1024 * 1024;
   // SiFive's U74 (VisionFive 2): a 2 MiB L2 shared by four cores; SpacemiT
   // X60 (Banana Pi F3): 512 KiB per cluster. Otherwise the defaults.
   if (cpu == "sifive-u74")
