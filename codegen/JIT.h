@@ -46,9 +46,10 @@ public:
 
 private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
-  /// The packed entry point of each function called so far: looking one up
-  /// in the ORC session on every call cost a blocking query (futex system
-  /// calls), microseconds next to a batch-1 forward.
+  /// The packed entry point of each public function, looked up once when
+  /// the module is created (which also makes ORC compile it): looking one
+  /// up on every call cost a blocking query (futex system calls),
+  /// microseconds next to a batch-1 forward.
   llvm::StringMap<void (*)(void **)> entryPoints;
   /// `deepc.numerics_sites` of the module: "FILE:LINE:COL: 'nn.op'".
   std::vector<std::string> numericsSites;
