@@ -170,6 +170,11 @@ static void addBufferizedStage(OpPassManager &pm) {
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createStridedCopyToLoopsPass());
+  // Row reductions in vectors of the target's width (before
+  // convert-linalg-to-loops takes what is left).
+  pm.addPass(createVectorizeReductionsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 /// Loops and buffers -> the LLVM dialect.

@@ -307,4 +307,30 @@ def StridedCopyToLoopsPass : Pass<"deepc-strided-copy-to-loops", "mlir::ModuleOp
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def VectorizeReductionsPass : Pass<"deepc-vectorize-reductions", "mlir::ModuleOp"> {
+  let summary = "Row reductions on buffers as vector code of the target's width";
+  let description = [{
+    A `linalg.generic` on buffers whose loops are parallel then reduction,
+    whose inputs are contiguous along the innermost (reduction) loop or do
+    not depend on it, whose output is indexed by the parallel loops, and
+    whose body is elementwise arith/math ending in a combiner deepc may
+    reorder (`arith.addf`/`arith.mulf` with `reassoc`, `arith.maximumf`,
+    `minimumf`, `maxnumf`, `minnumf`) becomes scf loops over vectors of the
+    target's width (the module's `deepc.target`): four rows at a time, one
+    accumulator each (one row and four accumulators with no parallel loop),
+    the last partial vector a masked load whose other lanes are the
+    combiner's neutral element, then `vector.reduction` per row combined
+    with the output's value. Anything else is left to
+    convert-linalg-to-loops. `-debug-only=deepc-vectorize-reductions` says
+    what was taken and why the rest was not. A target without vectors
+    (RISC-V without V) takes nothing.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Vector width in bits instead of the target's (0: the target's)">,
+  ];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // DEEPC_PASSES_PASSES_TD
