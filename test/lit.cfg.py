@@ -19,3 +19,12 @@ llvm_config.with_environment("PATH", config.deepc_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.deepc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["deepc", "deepc-opt"], tool_dirs)
+
+# deepc built with MPI and Open MPI's launcher installed (scripts/setup.sh):
+# the data-parallel tests of test/e2e/mpi. The launcher runs as root in CI;
+# --oversubscribe lets three ranks share two cores.
+import shutil
+if getattr(config, "deepc_have_mpi", False) and shutil.which("mpirun"):
+    config.available_features.add("mpi")
+    config.substitutions.append(
+        ("%mpirun", "mpirun --allow-run-as-root --oversubscribe --bind-to none"))
