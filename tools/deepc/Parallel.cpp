@@ -138,6 +138,13 @@ llvm::Expected<float> ShardedStep::run(std::vector<Tensor> &args, int64_t begin,
   for (std::vector<float> &f : flat)
     parts.push_back(f.data());
   auto start = std::chrono::steady_clock::now();
+  if (timeApart) {
+    if (llvm::Error err = comm.barrier())
+      return std::move(err);
+    auto now = std::chrono::steady_clock::now();
+    waitSeconds += std::chrono::duration<double>(now - start).count();
+    start = now;
+  }
   if (llvm::Error err = comm.sumF32(parts, gradSize + 1))
     return std::move(err);
   commSeconds +=

@@ -65,8 +65,11 @@ public:
   bool isBuffer(size_t i) const { return buffer[i]; }
 
   /// Seconds spent in the sum over ranks so far, and the floats summed
-  /// per step.
-  double commSeconds = 0;
+  /// per step. With `timeApart`, a barrier before each sum takes the time
+  /// ranks wait for the slowest (`waitSeconds`), so that `commSeconds` is
+  /// the transfer and the additions alone.
+  double commSeconds = 0, waitSeconds = 0;
+  bool timeApart = false;
   size_t floatsPerStep() const { return gradSize + 1; }
 
 private:

@@ -136,8 +136,9 @@ static cl::opt<std::string>
                 cl::cat(deepcCategory));
 static cl::opt<bool>
     printCommTime("print-comm-time",
-                  cl::desc("Print the time spent summing gradients over the "
-                           "ranks, per step"),
+                  cl::desc("Print the time per step spent summing "
+                           "gradients over the ranks (after a barrier) and "
+                           "waiting for the slowest rank"),
                   cl::sub(trainCommand), cl::cat(deepcCategory));
 static cl::opt<int> perturbRank(
     "test-perturb-rank",
@@ -346,8 +347,10 @@ static int train(Comm *comm) {
       parallel ? combinedSpec(*compiled) : compiled->main;
   const FunctionSpec &step = stepSpec;
   std::optional<ShardedStep> sharded;
-  if (parallel)
+  if (parallel) {
     sharded.emplace(*comm, *compiled, step);
+    sharded->timeApart = printCommTime;
+  }
   TrainSettings &settings = compiled->settings;
   // A flag given overrides the block, whatever its value: --epochs 0 trains
   // nothing (with --save it writes the initial weights), --lr 0 freezes
@@ -636,9 +639,10 @@ static int train(Comm *comm) {
     int64_t steps =
         std::max<int64_t>(1, (epochs - startEpoch) * int64_t(ranges.size()));
     llvm::outs() << llvm::formatv(
-        "gradient sum: {0:f3} ms per step, {1} floats, {2} backend\n",
+        "gradient sum: {0:f3} ms per step, {1} floats, {2} backend; "
+        "waiting for the slowest rank: {3:f3} ms per step\n",
         1e3 * sharded->commSeconds / double(steps), sharded->floatsPerStep(),
-        comm->backend());
+        comm->backend(), 1e3 * sharded->waitSeconds / double(steps));
   }
   // --epochs 0 on a fresh run: the checkpoint holds the initial weights.
   if (epochs == 0 && resumePath.empty() && !savePath.empty() && lead)
