@@ -96,6 +96,10 @@ llvm::Expected<FunctionSpec> getFunctionSpec(mlir::func::FuncOp func) {
                    func.getArgAttrOfType<mlir::StringAttr>(i, "nn.state")) {
       arg.kind = Role::State;
       arg.name = name.str();
+    } else if (auto name =
+                   func.getArgAttrOfType<mlir::StringAttr>(i, "nn.grad")) {
+      arg.kind = Role::Grad;
+      arg.name = name.str();
     } else if (func.getArgAttr(i, "nn.lr")) {
       arg.kind = Role::LearningRate;
       arg.name = "lr";

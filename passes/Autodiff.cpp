@@ -388,7 +388,77 @@ static LogicalResult buildStep(func::FuncOp func, func::ReturnOp ret,
   return success();
 }
 
-/// Rewrites `func` into its gradients (`grad`) or its training step.
+/// Builds `@<func>_update` next to `func` (mode `split`): the parameters
+/// of `params` that are not buffers and the gradients of those the loss
+/// reaches as arguments, then the clipping and the update of buildStep,
+/// with its state and learning-rate arguments, returning the updated
+/// parameters and state.
+static LogicalResult buildUpdateFunction(func::FuncOp func, const Settings &s,
+                                         ArrayRef<Param> params) {
+  MLIRContext *context = func.getContext();
+  SmallVector<Type> types;
+  SmallVector<DictionaryAttr> argAttrs;
+  for (const Param &p : params)
+    if (!p.buffer) {
+      types.push_back(p.arg.getType());
+      argAttrs.push_back(namedAttr(context, "nn.param", p.name));
+    }
+  for (const Param &p : params)
+    if (!p.buffer && p.grad) {
+      types.push_back(p.grad.getType());
+      argAttrs.push_back(namedAttr(context, "nn.grad", p.name));
+    }
+  OpBuilder top(func);
+  top.setInsertionPointAfter(func);
+  auto update = func::FuncOp::create(top, func.getLoc(),
+                                     (func.getSymName() + "_update").str(),
+                                     top.getFunctionType(types, {}));
+  update.setAllArgAttrs(argAttrs);
+  Block *block = update.addEntryBlock();
+  OpBuilder b = OpBuilder::atBlockEnd(block);
+  auto ret = func::ReturnOp::create(b, func.getLoc());
+  b.setInsertionPoint(ret);
+
+  SmallVector<Param> updated;
+  unsigned next = 0;
+  for (const Param &p : params)
+    if (!p.buffer) {
+      Param &u = updated.emplace_back();
+      u.arg = block->getArgument(next++);
+      u.name = p.name;
+      u.updated = u.arg;
+    }
+  unsigned at = 0;
+  for (const Param &p : params) {
+    if (p.buffer)
+      continue;
+    if (p.grad)
+      updated[at].grad = block->getArgument(next++);
+    ++at;
+  }
+  auto lossType = cast<RankedTensorType>(
+      cast<func::ReturnOp>(func.getBody().front().getTerminator())
+          .getOperand(0)
+          .getType());
+  Emitter e{b, func.getLoc(), lossType.getElementType()};
+  SmallVector<Value> results;
+  SmallVector<Attribute> resultAttrs;
+  if (failed(buildStep(update, ret, s, updated, e, results, resultAttrs)))
+    return failure();
+  func::ReturnOp::create(b, ret.getLoc(), results);
+  ret.erase();
+  update.setType(FunctionType::get(context, block->getArgumentTypes(),
+                                   ValueRange(results).getTypes()));
+  for (Attribute &attr : resultAttrs)
+    if (!attr)
+      attr = DictionaryAttr::get(context);
+  update.setAllResultAttrs(resultAttrs);
+  update->setAttr("nn.autodiff", StringAttr::get(context, "update"));
+  return success();
+}
+
+/// Rewrites `func` into its gradients (`grad`), its training step, or its
+/// gradients and a separate update (`split`).
 static LogicalResult differentiate(func::FuncOp func, StringRef mode,
                                    StringRef corruptRule) {
   MLIRContext *context = func.getContext();
@@ -439,6 +509,25 @@ static LogicalResult differentiate(func::FuncOp func, StringRef mode,
       results.push_back(p.grad ? p.grad : e.zerosLike(p.arg));
       resultAttrs.push_back(namedAttr(context, "nn.grad", p.name));
     }
+  } else if (mode == "split") {
+    // What the step returns before its update (logits, updated buffers),
+    // then the gradients the update takes.
+    for (unsigned i = 1; i < ret.getNumOperands(); ++i) {
+      results.push_back(ret.getOperand(i));
+      resultAttrs.push_back(func.getResultAttrDict(i));
+    }
+    for (Param &p : params) {
+      if (p.buffer || !p.grad)
+        continue;
+      auto type = cast<RankedTensorType>(p.grad.getType());
+      if (type.getElementType() != e.elementType)
+        p.grad =
+            nn::CastOp::create(b, e.loc, type.clone(e.elementType), p.grad);
+      results.push_back(p.grad);
+      resultAttrs.push_back(namedAttr(context, "nn.grad", p.name));
+    }
+    if (failed(buildUpdateFunction(func, *settings, params)))
+      return failure();
   } else if (failed(buildStep(func, ret, *settings, params, e, results,
                               resultAttrs))) {
     return failure();
@@ -462,13 +551,15 @@ struct AutodiffPass : deepc::impl::AutodiffPassBase<AutodiffPass> {
   using AutodiffPassBase::AutodiffPassBase;
 
   void runOnOperation() override {
-    if (mode != "step" && mode != "grad") {
-      getOperation().emitError("deepc-autodiff: mode must be 'step' or "
-                               "'grad', not '")
+    if (mode != "step" && mode != "grad" && mode != "split") {
+      getOperation().emitError("deepc-autodiff: mode must be 'step', "
+                               "'grad' or 'split', not '")
           << mode << "'";
       return signalPassFailure();
     }
-    for (auto func : getOperation().getOps<func::FuncOp>()) {
+    // `split` adds functions: walk a list made before.
+    auto funcs = llvm::to_vector(getOperation().getOps<func::FuncOp>());
+    for (auto func : funcs) {
       if (!func->hasAttr("nn.train") || func->hasAttr("nn.autodiff"))
         continue;
       if (failed(differentiate(func, mode, corruptRule)))

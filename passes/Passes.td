@@ -71,18 +71,27 @@ def AutodiffPass : Pass<"deepc-autodiff", "mlir::ModuleOp"> {
       `clip_norm` is set, applies the optimizer's update (`sgd`, `adam`,
       `adamw`, exactly as torch.optim) and returns the loss, the logits,
       the updated parameters and the updated optimizer state, taking the
-      state and the learning rate (`nn.lr`) as new arguments.
+      state and the learning rate (`nn.lr`) as new arguments;
+    - `mode=split` (data-parallel training, docs/DISTRIBUTED.md) cuts the
+      step where the gradients are complete: the function returns what the
+      step returns before the update (the loss, the logits, the updated
+      buffers) and then one gradient per parameter the loss reaches
+      (`nn.grad`, in the loss's type), and a new function `@NAME_update`
+      takes the parameters (`nn.param`), those gradients (`nn.grad`
+      arguments), the optimizer state and the learning rate, and returns
+      what the step would: the clipped update of the parameters and state.
 
     The update is built from `nn` elementwise ops on rank-0 constants, so
     it lowers, fuses and tiles like the rest. A parameter the loss does not
     reach keeps its value and its state. The function gets the attribute
-    `nn.autodiff = "step" | "grad"`, and functions that have it are left
+    `nn.autodiff = "step" | "grad" | "split"`, and functions that have it are left
     alone.
   }];
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"step\"",
            "What to build: `step` (gradients, clipping and the optimizer "
-           "update) or `grad` (the loss and the gradients only)">,
+           "update), `grad` (the loss and the gradients only) or `split` "
+           "(the gradients, and the update as a function of its own)">,
     Option<"corruptRule", "corrupt-rule", "std::string", /*default=*/"\"\"",
            "Testing only: double the operand adjoints of the ops of this "
            "name (e.g. nn.relu), a wrong rule that gradcheck must catch">,

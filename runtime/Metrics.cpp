@@ -21,6 +21,12 @@ ConfusionMatrix::ConfusionMatrix(int64_t numClasses)
   assert(numClasses > 0 && "a confusion matrix needs at least one class");
 }
 
+void ConfusionMatrix::addCounts(llvm::ArrayRef<int64_t> counts) {
+  assert(counts.size() == table.size() && "matrices of different sizes");
+  for (size_t i = 0; i < table.size(); ++i)
+    table[i] += counts[i];
+}
+
 void ConfusionMatrix::add(int64_t label, int64_t predicted) {
   assert(label >= 0 && label < classes && "label out of range");
   assert(predicted >= 0 && predicted < classes && "prediction out of range");

@@ -39,6 +39,9 @@ public:
 
   /// Count one sample. Both arguments must lie in [0, numClasses).
   void add(int64_t label, int64_t predicted);
+  /// Adds another matrix's counts (row-major [label][predicted], as
+  /// counts() returns them): the samples of several ranks together.
+  void addCounts(llvm::ArrayRef<int64_t> counts);
 
   /// Count `n` samples from row-major logits of shape [n, numClasses]: the
   /// prediction is the argmax of each row, the first maximum winning on

@@ -10,6 +10,8 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   libomp-22-dev libclang-rt-22-dev libgtest-dev libfmt-dev zlib1g-dev
   dataset-fashion-mnist
+  # deepc train under mpirun (docs/DISTRIBUTED.md, test/e2e/mpi).
+  libopenmpi-dev openmpi-bin
   # deepc compile --target: cross compilers and qemu for test/e2e/cross.
   qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
   libc6-dev-arm64-cross libc6-dev-riscv64-cross

@@ -14,8 +14,11 @@ llvm::cl::OptionCategory deepcCategory("deepc options");
 bool checkNumerics = false;
 unsigned threads = 1;
 
+std::string errorPrefix;
+
 int fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "deepc") << message << "\n";
+  llvm::WithColor::error(llvm::errs(), "deepc")
+      << errorPrefix << message << "\n";
   return 1;
 }
 

@@ -42,6 +42,9 @@ int checkThreads();
 
 /// Prints `deepc: error: <message>` and returns exit status 1.
 int fail(const llvm::Twine &message);
+/// Put before every error fail() prints: "rank N: " when training over
+/// several ranks, so that the error names the rank it happened on.
+extern std::string errorPrefix;
 /// Same, for an llvm::Error (consumed).
 int fail(llvm::Error error);
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "tools/deepc/Data.h"
 #include "tools/deepc/Driver.h"
+#include "tools/deepc/Parallel.h"
 #include "tools/deepc/Subcommands.h"
 #include "tools/deepc/Training.h"
 #include "tools/deepc/Weights.h"
@@ -15,6 +16,7 @@
 #include "runtime/AtomicFile.h"
 #include "runtime/Augment.h"
 #include "runtime/Batches.h"
+#include "runtime/Comm.h"
 #include "runtime/Metrics.h"
 #include "runtime/Plot.h"
 #include "runtime/Progress.h"
@@ -28,6 +30,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <ctime>
 
 namespace cl = llvm::cl;
@@ -119,6 +122,34 @@ static cl::opt<std::string> plotPath("plot",
 static cl::opt<unsigned> threadsFlag("threads", cl::desc(DEEPC_THREADS_DESC),
                                      cl::init(1), cl::sub(trainCommand),
                                      cl::cat(deepcCategory));
+static cl::opt<unsigned>
+    localShards("local-shards",
+                cl::desc("Train in this one process as W MPI ranks would "
+                         "(the local backend, docs/DISTRIBUTED.md)"),
+                cl::value_desc("W"), cl::init(0), cl::sub(trainCommand),
+                cl::cat(deepcCategory));
+static cl::opt<std::string>
+    rankWeights("rank-weights",
+                cl::desc("Testing: every rank writes its final weights to "
+                         "PREFIX.rankN.safetensors"),
+                cl::value_desc("PREFIX"), cl::sub(trainCommand),
+                cl::cat(deepcCategory));
+static cl::opt<bool>
+    printCommTime("print-comm-time",
+                  cl::desc("Print the time per step spent summing "
+                           "gradients over the ranks (after a barrier) and "
+                           "waiting for the slowest rank"),
+                  cl::sub(trainCommand), cl::cat(deepcCategory));
+static cl::opt<int> perturbRank(
+    "test-perturb-rank",
+    cl::desc("Testing: this rank changes one weight after each epoch, which "
+             "the ranks' weight check must catch"),
+    cl::init(-1), cl::Hidden, cl::sub(trainCommand));
+static cl::opt<std::string> killRank(
+    "test-kill-rank",
+    cl::desc("Testing: rank R kills itself (SIGKILL) once epoch E is done "
+             "and rank 0 has saved it"),
+    cl::value_desc("R:E"), cl::Hidden, cl::sub(trainCommand));
 
 namespace {
 /// The arguments of the compiled step and where its results go back.
@@ -232,7 +263,29 @@ static cl::opt<bool> checkNumericsFlag("check-numerics",
                                        cl::sub(trainCommand),
                                        cl::cat(deepcCategory));
 
-int runTrain() {
+/// Sums the epoch's confusion counts over the ranks (MPI: each rank scored
+/// its own shards), creating the matrix where a rank scored nothing.
+static llvm::Error sumConfusion(Comm &comm,
+                                std::optional<ConfusionMatrix> &confusion,
+                                const ResultSpec &logits) {
+  if (!confusion)
+    confusion.emplace(logits.multiLabel ? 2 : logits.type.shape.back());
+  std::vector<double> counts(confusion->counts().begin(),
+                             confusion->counts().end());
+  if (llvm::Error err = comm.sumF64(counts))
+    return err;
+  std::vector<int64_t> sums(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i)
+    sums[i] = int64_t(counts[i]) - confusion->counts()[i];
+  confusion->addCounts(sums);
+  return llvm::Error::success();
+}
+
+static int train(Comm *comm) {
+  // Data-parallel (docs/DISTRIBUTED.md): over several MPI ranks or local
+  // shards, the step is split; rank 0 alone reads checkpoints and writes.
+  bool parallel = comm && (comm->size() > 1 || comm->backend() == "local");
+  bool lead = !comm || comm->rank() == 0;
   checkNumerics = checkNumericsFlag;
   if (epochsFlag.getNumOccurrences() && epochsFlag < 0)
     return fail(llvm::formatv("--epochs must be 0 or more (got {0})",
@@ -262,7 +315,7 @@ int runTrain() {
   std::optional<uint64_t> runSeed;
   if (seedFlag.getNumOccurrences())
     runSeed = uint64_t(seedFlag);
-  if (!resumePath.empty()) {
+  if (!resumePath.empty() && lead) {
     auto file = readSafetensors(resumePath);
     if (!file)
       return fail(file.takeError());
@@ -272,12 +325,32 @@ int runTrain() {
         !llvm::StringRef(it->second).getAsInteger(10, saved))
       runSeed = saved;
   }
-  // The loss function alone is for --val.
-  auto compiled = compileTrainBlock(*source, *name, TrainMode::Step, "",
-                                    runSeed, /*compileLoss=*/!val.empty());
+  if (comm && comm->size() > 1) {
+    // The checkpoint's seed, read by rank 0, keys every rank's step.
+    uint64_t shared[2] = {runSeed.has_value(), runSeed.value_or(0)};
+    if (llvm::Error err = comm->broadcast(
+            llvm::MutableArrayRef(reinterpret_cast<uint8_t *>(shared),
+                                  sizeof(shared)),
+            0))
+      return fail(std::move(err));
+    runSeed = shared[0] ? std::optional<uint64_t>(shared[1]) : std::nullopt;
+  }
+  // The loss function alone is for --val. Every rank but 0 draws its own
+  // dropout masks.
+  uint64_t salt = comm ? uint64_t(comm->rank()) * 0x9E3779B97F4A7C15ull : 0;
+  auto compiled = compileTrainBlock(
+      *source, *name, parallel ? TrainMode::Split : TrainMode::Step, "",
+      runSeed, /*compileLoss=*/!val.empty() && lead, salt);
   if (!compiled)
     return 1;
-  const FunctionSpec &step = compiled->main;
+  const FunctionSpec stepSpec =
+      parallel ? combinedSpec(*compiled) : compiled->main;
+  const FunctionSpec &step = stepSpec;
+  std::optional<ShardedStep> sharded;
+  if (parallel) {
+    sharded.emplace(*comm, *compiled, step);
+    sharded->timeApart = printCommTime;
+  }
   TrainSettings &settings = compiled->settings;
   // A flag given overrides the block, whatever its value: --epochs 0 trains
   // nothing (with --save it writes the initial weights), --lr 0 freezes
@@ -319,7 +392,7 @@ int runTrain() {
   if (!bound)
     return fail(bound.takeError());
   std::optional<BoundData> valBound;
-  if (!val.empty()) {
+  if (!val.empty() && lead) {
     auto v = bindInputs(compiled->loss, val, "val");
     if (!v)
       return fail(v.takeError());
@@ -345,12 +418,13 @@ int runTrain() {
   // Parameters: --resume, else --init, else their inits; state: zeros.
   int64_t startEpoch = 0, stepCount = 0;
   std::string weights = !resumePath.empty() ? resumePath : initPath;
-  if (llvm::Error err = loadParameters(step, weights, seed, state->args))
+  if (llvm::Error err =
+          loadParameters(step, lead ? weights : "", seed, state->args))
     return fail(std::move(err));
   for (size_t i = 0; i < step.args.size(); ++i)
     if (step.args[i].kind == Role::State)
       state->args[i] = Tensor(DType::F32, step.args[i].type.shape);
-  if (!resumePath.empty()) {
+  if (!resumePath.empty() && lead) {
     uint64_t savedSeed = seed;
     if (llvm::Error err = loadCheckpointState(resumePath, step, *state,
                                               startEpoch, stepCount, savedSeed))
@@ -358,13 +432,29 @@ int runTrain() {
     seed = savedSeed;
   }
   state->args[state->lrArg] = Tensor(DType::F32, {});
+  if (comm && comm->size() > 1) {
+    // Rank 0's parameters, state and progress for all.
+    int64_t progress[3] = {startEpoch, stepCount, int64_t(seed)};
+    if (llvm::Error err = comm->broadcast(
+            llvm::MutableArrayRef(reinterpret_cast<uint8_t *>(progress),
+                                  sizeof(progress)),
+            0))
+      return fail(std::move(err));
+    startEpoch = progress[0];
+    stepCount = progress[1];
+    seed = uint64_t(progress[2]);
+    if (llvm::Error err = sharded->broadcastWeights(state->args))
+      return fail(std::move(err));
+  }
+  if (sharded)
+    sharded->initBuffers(state->args);
 
-  if (!savePath.empty())
+  if (!savePath.empty() && lead)
     removeStaleTemporaries(savePath);
-  if (!plotPath.empty())
+  if (!plotPath.empty() && lead)
     removeStaleTemporaries(plotPath);
   std::unique_ptr<RunLog> log;
-  if (!logPath.empty()) {
+  if (!logPath.empty() && lead) {
     auto created = RunLog::create(logPath);
     if (!created)
       return fail(created.takeError());
@@ -382,16 +472,62 @@ int runTrain() {
   std::vector<EpochRecord> history;
   std::vector<Tensor> batchArgs(step.args.size());
   std::vector<const Tensor *> ptrs(step.args.size());
+  std::pair<int, int64_t> kill = {-1, -1};
+  if (!killRank.empty()) {
+    auto [r, e] = llvm::StringRef(killRank).split(':');
+    if (r.getAsInteger(10, kill.first) || e.getAsInteger(10, kill.second))
+      return fail("--test-kill-rank wants R:E");
+  }
   for (int64_t epoch = startEpoch; epoch < epochs; ++epoch) {
+    if (comm && epoch == kill.second) {
+      // After the barrier rank 0 has written epoch E's checkpoint.
+      if (llvm::Error err = comm->barrier())
+        return fail(std::move(err));
+      if (comm->rank() == kill.first)
+        raise(SIGKILL);
+    }
     auto start = std::chrono::steady_clock::now();
     double cpuStart = processCpuSeconds();
     std::vector<int64_t> order =
         epochOrder(bound->samples, seed, epoch, !noShuffle);
-    Progress progress(int64_t(ranges.size()), epoch + 1, epochs, true);
+    Progress progress(int64_t(ranges.size()), epoch + 1, epochs, lead);
     RunningMean loss;
     std::optional<ConfusionMatrix> confusion;
+    auto gather = [&](int64_t begin, int64_t end, std::vector<Tensor> &batch) {
+      for (size_t i = 0; i < step.args.size(); ++i)
+        if (step.args[i].kind == Role::Input) {
+          batch[i] = gatherRows(bound->args[i], order, begin, end);
+          if (augmented[i])
+            augmentBatch(batch[i], *augmentation, seed, epoch,
+                         llvm::ArrayRef(order).slice(begin, end - begin));
+        }
+    };
+    auto score = [&](const Tensor &logits, const std::vector<Tensor> &batch) {
+      if (state->labelsArg >= 0)
+        scoreLogits(confusion, logits, batch[state->labelsArg],
+                    step.results[state->logitsResult]);
+    };
     for (size_t b = 0; b < ranges.size(); ++b) {
       auto [begin, end] = ranges[b];
+      float lr = float(settings.learningRate(baseLR, stepCount, totalSteps));
+      if (sharded) {
+        auto stepLoss =
+            sharded->run(state->args, begin, end, lr, gather, score);
+        if (!stepLoss)
+          return fail(stepLoss.takeError());
+        if (!std::isfinite(*stepLoss))
+          return fail(llvm::formatv("the loss became {0} at epoch {1}, step "
+                                    "{2}; stopping (lower the learning rate "
+                                    "or set clip_norm)",
+                                    *stepLoss, epoch + 1, stepCount + 1)
+                          .str());
+        loss.add(*stepLoss, end - begin);
+        ++stepCount;
+        if (log && stepCount % logEvery == 0)
+          log->logStep(epoch + 1, stepCount, *stepLoss);
+        progress.update(int64_t(b) + 1, loss.mean());
+        continue;
+      }
       for (size_t i = 0; i < step.args.size(); ++i) {
         if (step.args[i].kind == Role::Input) {
           batchArgs[i] = gatherRows(bound->args[i], order, begin, end);
@@ -403,8 +539,7 @@ int runTrain() {
           ptrs[i] = &state->args[i];
         }
       }
-      state->args[state->lrArg].data<float>()[0] =
-          float(settings.learningRate(baseLR, stepCount, totalSteps));
+      state->args[state->lrArg].data<float>()[0] = lr;
       auto out = compiled->jit->call(step, ptrs);
       if (!out)
         return fail(out.takeError());
@@ -429,6 +564,30 @@ int runTrain() {
       progress.update(int64_t(b) + 1, loss.mean());
     }
     progress.finish();
+    if (comm && comm->size() > 1) {
+      if (state->logitsResult >= 0 && state->labelsArg >= 0)
+        if (llvm::Error err = sumConfusion(*comm, confusion,
+                                           step.results[state->logitsResult]))
+          return fail(std::move(err));
+      // Every rank must hold the same weights; a rank that does not stops
+      // the run rather than train on from a forked state.
+      if (comm->rank() == perturbRank) {
+        for (size_t i = 0; i < step.args.size(); ++i)
+          if (step.args[i].kind == Role::Param && !sharded->isBuffer(i)) {
+            state->args[i].data<uint8_t>()[0] ^= 1;
+            break;
+          }
+      }
+      auto hashes = comm->minMax(sharded->weightsHash(state->args));
+      if (!hashes)
+        return fail(hashes.takeError());
+      if (hashes->first != hashes->second)
+        return fail(llvm::formatv("the ranks hold different weights after "
+                                  "epoch {0} (their hashes differ); "
+                                  "stopping",
+                                  epoch + 1)
+                        .str());
+    }
 
     EpochRecord record;
     record.epoch = epoch + 1;
@@ -440,7 +599,7 @@ int runTrain() {
       record.train.f1 =
           reportedF1(*confusion, step.results[state->logitsResult]);
     }
-    if (valBound) {
+    if (valBound && lead) {
       std::optional<ConfusionMatrix> confusionVal;
       auto m = evaluate(*compiled, state->args, *valBound, batch, confusionVal);
       if (!m)
@@ -451,28 +610,87 @@ int runTrain() {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
     record.cpuSeconds = processCpuSeconds() - cpuStart;
-    llvm::outs() << formatEpochSummary(record, epochs) << "\n";
-    llvm::outs().flush();
+    if (lead) {
+      llvm::outs() << formatEpochSummary(record, epochs);
+      if (parallel)
+        llvm::outs() << llvm::formatv("  {0} {1}{2}", comm->size(),
+                                      comm->backend() == "local" ? "local shard"
+                                                                 : "rank",
+                                      comm->size() == 1 ? "" : "s");
+      llvm::outs() << "\n";
+      llvm::outs().flush();
+    }
     if (log)
       log->logEpoch(record);
     history.push_back(record);
-    if (!savePath.empty())
+    if (!savePath.empty() && lead)
       if (llvm::Error err = saveCheckpoint(savePath, step, *state, epoch + 1,
                                            stepCount, seed))
         return fail(std::move(err));
   }
+  if (!rankWeights.empty()) {
+    std::string path = llvm::formatv("{0}.rank{1}.safetensors", rankWeights,
+                                     comm ? comm->rank() : 0);
+    if (llvm::Error err =
+            saveCheckpoint(path, step, *state, epochs, stepCount, seed))
+      return fail(std::move(err));
+  }
+  if (printCommTime && lead && sharded) {
+    int64_t steps =
+        std::max<int64_t>(1, (epochs - startEpoch) * int64_t(ranges.size()));
+    llvm::outs() << llvm::formatv(
+        "gradient sum: {0:f3} ms per step, {1} floats, {2} backend; "
+        "waiting for the slowest rank: {3:f3} ms per step\n",
+        1e3 * sharded->commSeconds / double(steps), sharded->floatsPerStep(),
+        comm->backend(), 1e3 * sharded->waitSeconds / double(steps));
+  }
   // --epochs 0 on a fresh run: the checkpoint holds the initial weights.
-  if (epochs == 0 && resumePath.empty() && !savePath.empty())
+  if (epochs == 0 && resumePath.empty() && !savePath.empty() && lead)
     if (llvm::Error err = saveCheckpoint(savePath, step, *state, 0, 0, seed))
       return fail(std::move(err));
   if (log)
     if (llvm::Error err = log->close())
       return fail(std::move(err));
-  if (!plotPath.empty())
+  if (!plotPath.empty() && lead)
     if (llvm::Error err = writeCurvesSVG(plotPath, history))
       return fail(std::move(err));
   finished = true;
   return 0;
+}
+
+} // namespace deepc::driver
+
+namespace deepc::driver {
+
+int runTrain() {
+  // Under an MPI launcher every process is a rank; --local-shards runs the
+  // ranks' arithmetic in this one process.
+  std::unique_ptr<Comm> comm;
+  if (underMPILauncher()) {
+    auto created = createMPIComm();
+    if (!created)
+      return fail(created.takeError());
+    comm = std::move(*created);
+    if (comm->size() > 1)
+      errorPrefix = llvm::formatv("rank {0}: ", comm->rank()).str();
+    if (localShards.getNumOccurrences())
+      return fail("--local-shards runs the ranks in one process; not under "
+                  "mpirun");
+  } else if (localShards.getNumOccurrences()) {
+    if (localShards == 0)
+      return fail("--local-shards must be at least 1");
+    comm = createLocalComm(int(localShards));
+  }
+  int status = train(comm.get());
+  // A rank that fails must not leave the others waiting in a collective:
+  // it exits at once, without MPI_Finalize, and mpirun ends the others and
+  // exits non-zero naming this rank.
+  if (status != 0 && comm && comm->size() > 1) {
+    llvm::outs().flush();
+    llvm::errs().flush();
+    comm->abort(status);
+  }
+  return status;
 }
 
 } // namespace deepc::driver

@@ -90,7 +90,7 @@ static llvm::Expected<TrainSettings> readSettings(mlir::func::FuncOp func) {
 std::unique_ptr<CompiledTrain>
 compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
                   llvm::StringRef corruptRule, std::optional<uint64_t> seed,
-                  bool compileLoss) {
+                  bool compileLoss, uint64_t dropoutSalt) {
   auto context = makeContext();
   mlir::SourceMgrDiagnosticHandler diagnostics(source.sourceMgr, context.get());
   MLIRGenOptions genOptions;
@@ -114,6 +114,12 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
       op.setSeedAttr(b.getI64IntegerAttr(int64_t(*seed)));
     });
   }
+  if (dropoutSalt)
+    func.walk([&](nn::DropoutOp op) {
+      mlir::Builder b(context.get());
+      op.setSeedAttr(
+          b.getI64IntegerAttr(int64_t(uint64_t(op.getSeed()) ^ dropoutSalt)));
+    });
   auto compiled = std::make_unique<CompiledTrain>();
   compiled->name = name.str();
   auto settings = readSettings(func);
@@ -141,7 +147,9 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
   grad.last = Stage::Grad;
   grad.inference = !gradients;
   grad.promoteF64 = mode == TrainMode::Grad;
-  grad.autodiff = gradients ? "grad" : "step";
+  grad.autodiff = gradients                  ? "grad"
+                  : mode == TrainMode::Split ? "split"
+                                             : "step";
   grad.corruptRule = corruptRule.str();
   mlir::PassManager pm(context.get());
   buildDeepcPipeline(pm, grad);
@@ -167,7 +175,20 @@ compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
       !compiled->loss.results.empty())
     compiled->loss.results[0].role = Role::Loss;
   compiled->main = mode == TrainMode::Eval ? compiled->loss : *mainSpec;
-  if (mode == TrainMode::Step && !compileLoss)
+  if (mode == TrainMode::Split) {
+    auto update =
+        module->lookupSymbol<mlir::func::FuncOp>((name + "_update").str());
+    auto updateSpec =
+        update ? getFunctionSpec(update)
+               : llvm::Expected<FunctionSpec>(
+                     llvm::createStringError("no update function was built"));
+    if (!updateSpec) {
+      fail(updateSpec.takeError());
+      return nullptr;
+    }
+    compiled->update = *updateSpec;
+  }
+  if ((mode == TrainMode::Step || mode == TrainMode::Split) && !compileLoss)
     lossFunc.erase();
 
   addCInterfaces(*module);

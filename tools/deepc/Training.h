@@ -48,13 +48,18 @@ enum class TrainMode {
   Grad,    ///< the loss function and its gradients, in f64
   GradF32, ///< the same in the block's own types: the kernels that train
   Eval,    ///< the loss function alone
+  /// Data-parallel training (docs/DISTRIBUTED.md): `main` computes the
+  /// loss, logits, updated buffers and the gradients of a shard; `update`
+  /// clips the summed gradients and applies the optimizer.
+  Split,
 };
 
 struct CompiledTrain {
   std::string name;
   TrainSettings settings;
-  FunctionSpec loss; ///< inputs and params -> loss [, logits]
-  FunctionSpec main; ///< the step, or the gradients
+  FunctionSpec loss;   ///< inputs and params -> loss [, logits]
+  FunctionSpec main;   ///< the step, or the gradients
+  FunctionSpec update; ///< TrainMode::Split: the clipping and the update
   /// Whether the functions round f32 values to bf16 (an `nn.cast` that
   /// narrows): they then compute to bf16's precision, not f32's.
   bool roundsToBF16 = false;
@@ -73,11 +78,13 @@ llvm::Expected<std::string> pickTrainBlock(const ast::Program &program,
 /// With `compileLoss` false, a Step's JIT module lacks the loss function
 /// (a quarter less to compile when nothing is validated): `loss` then only
 /// describes its arguments, and evaluate() must not be called.
+/// A nonzero `dropoutSalt` is XORed into every dropout's seed: another
+/// rank's stream of masks.
 std::unique_ptr<CompiledTrain>
 compileTrainBlock(Source &source, llvm::StringRef name, TrainMode mode,
                   llvm::StringRef corruptRule = "",
                   std::optional<uint64_t> seed = std::nullopt,
-                  bool compileLoss = true);
+                  bool compileLoss = true, uint64_t dropoutSalt = 0);
 
 /// Counts a batch's logits [n, C] against its I32 or I64 labels [n],
 /// creating the C-class matrix on first use; samples labelled with the
