@@ -8,9 +8,12 @@
 //===----------------------------------------------------------------------===//
 #include "tools/deepc/Data.h"
 #include "tools/deepc/Driver.h"
+#include "tools/deepc/Report.h"
 #include "tools/deepc/Subcommands.h"
 #include "tools/deepc/Training.h"
 #include "tools/deepc/Weights.h"
+
+#include "codegen/Target.h"
 
 #include "runtime/AtomicFile.h"
 #include "runtime/Augment.h"
@@ -25,10 +28,12 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <thread>
 
 namespace cl = llvm::cl;
 
@@ -116,6 +121,13 @@ static cl::opt<std::string> plotPath("plot",
                                      cl::value_desc("file"),
                                      cl::sub(trainCommand),
                                      cl::cat(deepcCategory));
+static cl::opt<std::string>
+    reportPath("report",
+               cl::desc("HTML report rewritten after each epoch: curves, "
+                        "confusion matrix, settings and the compiled "
+                        "stages (docs/REPORT.md)"),
+               cl::value_desc("file.html"), cl::sub(trainCommand),
+               cl::cat(deepcCategory));
 static cl::opt<unsigned> threadsFlag("threads", cl::desc(DEEPC_THREADS_DESC),
                                      cl::init(1), cl::sub(trainCommand),
                                      cl::cat(deepcCategory));
@@ -231,6 +243,40 @@ static cl::opt<bool> checkNumericsFlag("check-numerics",
                                        cl::desc(DEEPC_CHECK_NUMERICS_DESC),
                                        cl::sub(trainCommand),
                                        cl::cat(deepcCategory));
+
+/// The settings table of the report: what the run was asked to do and
+/// where it ran.
+static std::vector<std::pair<std::string, std::string>>
+runSettings(llvm::StringRef block, int64_t epochs, int64_t batch, double lr,
+            uint64_t seed) {
+  auto join = [](const cl::list<std::string> &list) {
+    std::string s;
+    for (const std::string &item : list)
+      s += (s.empty() ? "" : " ") + item;
+    return s;
+  };
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"file", input},
+      {"train block", block.str()},
+      {"data", join(data)},
+      {"val", val.empty() ? "none" : join(val)},
+      {"epochs", std::to_string(epochs)},
+      {"batch", std::to_string(batch)},
+      {"lr", llvm::formatv("{0}", lr).str()},
+      {"seed", std::to_string(seed)},
+      {"shuffle", noShuffle ? "no" : "yes"},
+      {"augment", augmentFlag.empty() ? "none" : augmentFlag.getValue()},
+      {"init", initPath.empty() ? "none" : initPath.getValue()},
+      {"resume", resumePath.empty() ? "none" : resumePath.getValue()},
+      {"log every", std::to_string(logEvery)},
+      {"threads", std::to_string(threads)},
+      {"ranks", "1"},
+      {"check numerics", checkNumerics ? "yes" : "no"},
+      {"CPU", llvm::sys::getHostCPUName().str() + ", " +
+                  std::to_string(std::thread::hardware_concurrency()) +
+                  " hardware threads"}};
+  return rows;
+}
 
 int runTrain() {
   checkNumerics = checkNumericsFlag;
@@ -363,6 +409,23 @@ int runTrain() {
     removeStaleTemporaries(savePath);
   if (!plotPath.empty())
     removeStaleTemporaries(plotPath);
+  // The report's compile part: the step's stages as this run compiles them.
+  std::optional<CompileReport> compileReport;
+  RunReport runReport;
+  if (!reportPath.empty()) {
+    removeStaleTemporaries(reportPath);
+    auto tm = createTargetMachine("", CodeUse::JIT);
+    if (!tm)
+      return fail(tm.takeError());
+    MLIRGenOptions genOptions;
+    genOptions.trains = {*name};
+    auto collected = buildCompileReport(*source, genOptions, jitPipeline(),
+                                        **tm, TargetModel::host());
+    if (!collected)
+      return fail(collected.takeError());
+    compileReport = std::move(*collected);
+    runReport.settings = runSettings(*name, epochs, batch, baseLR, seed);
+  }
   std::unique_ptr<RunLog> log;
   if (!logPath.empty()) {
     auto created = RunLog::create(logPath);
@@ -382,6 +445,11 @@ int runTrain() {
   std::vector<EpochRecord> history;
   std::vector<Tensor> batchArgs(step.args.size());
   std::vector<const Tensor *> ptrs(step.args.size());
+  runReport.stepsPerEpoch = int64_t(ranges.size());
+  // The page before the first epoch, so a run killed in it leaves one too.
+  if (compileReport)
+    if (llvm::Error err = writeReport(reportPath, *compileReport, &runReport))
+      return fail(std::move(err));
   for (int64_t epoch = startEpoch; epoch < epochs; ++epoch) {
     auto start = std::chrono::steady_clock::now();
     double cpuStart = processCpuSeconds();
@@ -426,6 +494,8 @@ int runTrain() {
       ++stepCount;
       if (log && stepCount % logEvery == 0)
         log->logStep(epoch + 1, stepCount, stepLoss);
+      if (compileReport && stepCount % logEvery == 0)
+        runReport.steps.push_back({stepCount, stepLoss});
       progress.update(int64_t(b) + 1, loss.mean());
     }
     progress.finish();
@@ -446,6 +516,15 @@ int runTrain() {
       if (!m)
         return fail(m.takeError());
       record.val = *m;
+      if (confusionVal) {
+        runReport.confusion = std::move(confusionVal);
+        runReport.confusionOf = "validation data after epoch " +
+                                std::to_string(epoch + 1);
+      }
+    } else if (confusion) {
+      runReport.confusion = std::move(confusion);
+      runReport.confusionOf = "training batches of epoch " +
+                              std::to_string(epoch + 1);
     }
     record.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -460,6 +539,12 @@ int runTrain() {
       if (llvm::Error err = saveCheckpoint(savePath, step, *state, epoch + 1,
                                            stepCount, seed))
         return fail(std::move(err));
+    if (compileReport) {
+      runReport.epochs.push_back(record);
+      if (llvm::Error err =
+              writeReport(reportPath, *compileReport, &runReport))
+        return fail(std::move(err));
+    }
   }
   // --epochs 0 on a fresh run: the checkpoint holds the initial weights.
   if (epochs == 0 && resumePath.empty() && !savePath.empty())
