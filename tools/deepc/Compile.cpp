@@ -216,9 +216,9 @@ int runCompile() {
       genOptions = everything(*source);
     PipelineOptions options;
     options.threads = threads;
-    auto report = buildCompileReport(
-        *source, genOptions, options, **tm,
-        describeTarget(**tm, mcpu, mattr, targetTriple));
+    auto report =
+        buildCompileReport(*source, genOptions, options, **tm,
+                           describeTarget(**tm, mcpu, mattr, targetTriple));
     if (!report)
       return fail(report.takeError());
     if (llvm::Error err = writeReport(reportPath, *report, nullptr))

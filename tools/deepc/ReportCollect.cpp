@@ -9,8 +9,8 @@
 // from those same locations.
 //
 //===----------------------------------------------------------------------===//
-#include "tools/deepc/Report.h"
 #include "tools/deepc/Driver.h"
+#include "tools/deepc/Report.h"
 
 #include "codegen/Emit.h"
 
@@ -63,7 +63,8 @@ private:
       passes.push_back({stage, pass->getArgument().str(), 0, 0});
     ReportPass &r = passes[it->second];
     r.seconds += seconds;
-    Operation *module = isa<ModuleOp>(op) ? op : op->getParentOfType<ModuleOp>();
+    Operation *module =
+        isa<ModuleOp>(op) ? op : op->getParentOfType<ModuleOp>();
     uint64_t ops = 0;
     module->walk([&](Operation *) { ++ops; });
     r.ops = ops - 1; // Not the module itself.
@@ -132,9 +133,8 @@ static std::vector<ReportGraph> drawGraphs(ModuleOp module) {
     llvm::DenseMap<Value, unsigned> producer;
     for (BlockArgument arg : body.getArguments()) {
       producer[arg] = graph.nodes.size();
-      graph.nodes.push_back(
-          {"%arg" + std::to_string(arg.getArgNumber()), locLines(arg.getLoc()),
-           0});
+      graph.nodes.push_back({"%arg" + std::to_string(arg.getArgNumber()),
+                             locLines(arg.getLoc()), 0});
     }
     for (Operation &op : body.getOperations()) {
       ReportGraphNode node{op.getName().getStringRef().str(),
@@ -179,9 +179,12 @@ collectCompileReport(ModuleOp module, llvm::StringRef sourceName,
   }
 
   static constexpr std::pair<Stage, const char *> stages[] = {
-      {Stage::Grad, "grad"},   {Stage::Linalg, "linalg"},
-      {Stage::Fused, "fused"}, {Stage::Tiled, "tiled"},
-      {Stage::Bufferized, "bufferized"}, {Stage::LLVM, "llvm"}};
+      {Stage::Grad, "grad"},
+      {Stage::Linalg, "linalg"},
+      {Stage::Fused, "fused"},
+      {Stage::Tiled, "tiled"},
+      {Stage::Bufferized, "bufferized"},
+      {Stage::LLVM, "llvm"}};
   auto recorder = std::make_unique<PassRecorder>(report.passes);
   PassRecorder *rec = recorder.get();
   for (auto [stage, name] : stages) {

@@ -7,8 +7,8 @@
 // records, on each source line, the stages it reaches (`data-stages`).
 //
 //===----------------------------------------------------------------------===//
-#include "tools/deepc/ReportPage.h"
 #include "tools/deepc/ReportAssets.h"
+#include "tools/deepc/ReportPage.h"
 
 #include "runtime/AtomicFile.h"
 
@@ -71,9 +71,9 @@ using Locs = std::vector<std::pair<unsigned, unsigned>>;
 
 /// The `"file":L:C` locations in `s` from its first ` loc(` on, and the
 /// location aliases (`#loc3`) it names there.
-static Locs parseLocs(llvm::StringRef s,
-                      llvm::SmallVectorImpl<llvm::StringRef> *aliases =
-                          nullptr) {
+static Locs
+parseLocs(llvm::StringRef s,
+          llvm::SmallVectorImpl<llvm::StringRef> *aliases = nullptr) {
   Locs locs;
   size_t start = s.find(" loc(");
   if (start == llvm::StringRef::npos)
@@ -91,8 +91,8 @@ static Locs parseLocs(llvm::StringRef s,
     for (size_t at = s.find("#loc", start); at != llvm::StringRef::npos;
          at = s.find("#loc", at + 4)) {
       llvm::StringRef rest = s.drop_front(at);
-      aliases->push_back(rest.take_front(
-          4 + rest.drop_front(4).find_if_not(llvm::isDigit)));
+      aliases->push_back(
+          rest.take_front(4 + rest.drop_front(4).find_if_not(llvm::isDigit)));
     }
   return locs;
 }
@@ -110,8 +110,8 @@ resolveAliases(llvm::ArrayRef<llvm::StringRef> lines) {
     entry.first = parseLocs(l.drop_front(name.size()), &entry.second);
   }
   llvm::StringMap<Locs> resolved;
-  std::function<Locs(llvm::StringRef, int)> resolve =
-      [&](llvm::StringRef name, int depth) -> Locs {
+  std::function<Locs(llvm::StringRef, int)> resolve = [&](llvm::StringRef name,
+                                                          int depth) -> Locs {
     if (auto it = resolved.find(name); it != resolved.end())
       return it->second;
     auto it = raw.find(name);
@@ -284,8 +284,8 @@ static void writeStage(llvm::raw_ostream &os, const ReportStage &stage,
                        std::vector<Decision> &decisions) {
   bool isAsm = stage.name == "asm";
   uint64_t ops = stage.ops, lost = stage.opsWithoutLoc;
-  AnnotatedStage a = isAsm ? annotateAsm(stage.text, ops, lost)
-                           : annotateMLIR(stage.text);
+  AnnotatedStage a =
+      isAsm ? annotateAsm(stage.text, ops, lost) : annotateMLIR(stage.text);
   std::vector<int> group(a.lines.size(), 0);
   std::vector<std::string> tile(a.lines.size());
   int groups = 0;
@@ -327,9 +327,8 @@ static void writeStage(llvm::raw_ostream &os, const ReportStage &stage,
       if (step && a.closes[i])
         loops.push_back({a.closes[i], *step});
       std::string marks;
-      for (llvm::StringRef attr :
-           {"deepc.packed", "deepc.epilogue_producer", "deepc.epilogue",
-            "deepc.small_m"}) {
+      for (llvm::StringRef attr : {"deepc.packed", "deepc.epilogue_producer",
+                                   "deepc.epilogue", "deepc.small_m"}) {
         size_t at = l.find(attr);
         if (at == llvm::StringRef::npos ||
             (attr == "deepc.epilogue" &&
@@ -356,10 +355,10 @@ static void writeStage(llvm::raw_ostream &os, const ReportStage &stage,
     }
   }
 
-  os << "<div class=\"stage\" id=\"stage-" << stage.name
-     << "\" data-stage=\"" << stage.name << "\" data-ops=\"" << ops
-     << "\" data-lost=\"" << (isAsm ? 0 : lost) << "\">\n<p class=\"meta\">"
-     << ops << (isAsm ? " instructions" : " ops");
+  os << "<div class=\"stage\" id=\"stage-" << stage.name << "\" data-stage=\""
+     << stage.name << "\" data-ops=\"" << ops << "\" data-lost=\""
+     << (isAsm ? 0 : lost) << "\">\n<p class=\"meta\">" << ops
+     << (isAsm ? " instructions" : " ops");
   if (isAsm)
     os << ", " << lost << " without a source line (code the compiler added)";
   else if (lost)
@@ -414,8 +413,8 @@ static void writeSource(llvm::raw_ostream &os, const CompileReport &r) {
     lines.pop_back();
   for (size_t i = 0; i < lines.size(); ++i)
     os << "<span class=\"src\" id=\"L" << i + 1 << "\" data-line=\"" << i + 1
-       << "\"><span class=\"ln\">" << i + 1 << "</span>"
-       << escape(lines[i]) << "</span>"; // A block: no newline.
+       << "\"><span class=\"ln\">" << i + 1 << "</span>" << escape(lines[i])
+       << "</span>"; // A block: no newline.
   os << "</pre></section>\n";
 }
 
@@ -439,12 +438,12 @@ static void writePasses(llvm::raw_ostream &os,
     int y = int(i) * rowH;
     os << "<text x=\"" << labelW - 4 << "\" y=\"" << y + 12
        << "\" text-anchor=\"end\">" << escape(p.stage + " / " + p.name)
-       << "</text><rect class=\"bar-" << escape(p.stage) << "\" x=\""
-       << labelW << "\" y=\"" << y + 2 << "\" width=\""
-       << fmt::format("{:.1f}", w) << "\" height=\"" << rowH - 4
-       << "\" data-seconds=\"" << num(p.seconds) << "\"/><text x=\""
-       << fmt::format("{:.1f}", labelW + w + 4) << "\" y=\"" << y + 12
-       << "\">" << fmt::format("{:.2f}", p.seconds * 1e3) << " ms</text>\n";
+       << "</text><rect class=\"bar-" << escape(p.stage) << "\" x=\"" << labelW
+       << "\" y=\"" << y + 2 << "\" width=\"" << fmt::format("{:.1f}", w)
+       << "\" height=\"" << rowH - 4 << "\" data-seconds=\"" << num(p.seconds)
+       << "\"/><text x=\"" << fmt::format("{:.1f}", labelW + w + 4) << "\" y=\""
+       << y + 12 << "\">" << fmt::format("{:.2f}", p.seconds * 1e3)
+       << " ms</text>\n";
   }
   os << "</svg>\n<table class=\"passes\"><tr><th>stage</th><th>pass</th>"
         "<th>ms</th><th>ops after</th></tr>\n";
@@ -485,17 +484,18 @@ static void writeGraphs(llvm::raw_ostream &os, const CompileReport &r) {
     for (auto [from, to] : g.edges)
       if (from < n && to < n)
         os << "<line x1=\"" << x[from] + nodeW / 2 << "\" y1=\""
-           << y[from] + nodeH << "\" x2=\"" << x[to] + nodeW / 2
-           << "\" y2=\"" << y[to] << "\"/>\n";
+           << y[from] + nodeH << "\" x2=\"" << x[to] + nodeW / 2 << "\" y2=\""
+           << y[to] << "\"/>\n";
     for (size_t i = 0; i < n; ++i) {
       const ReportGraphNode &node = g.nodes[i];
       os << "<g class=\"node" << (node.lines.empty() ? "" : " op") << "\"";
       if (!node.lines.empty())
         os << " data-l=\"" << dataL(node.lines) << "\"";
-      os << "><rect x=\"" << x[i] << "\" y=\"" << y[i] << "\" width=\""
-         << nodeW << "\" height=\"" << nodeH << "\" rx=\"4\"/><text x=\""
+      os << "><rect x=\"" << x[i] << "\" y=\"" << y[i] << "\" width=\"" << nodeW
+         << "\" height=\"" << nodeH << "\" rx=\"4\"/><text x=\""
          << x[i] + nodeW / 2 << "\" y=\"" << y[i] + 15
-         << "\" text-anchor=\"middle\">" << escape(node.label) << "</text></g>\n";
+         << "\" text-anchor=\"middle\">" << escape(node.label)
+         << "</text></g>\n";
     }
     os << "</svg></div>\n";
   }
@@ -519,9 +519,9 @@ static void writeDecisions(llvm::raw_ostream &os,
   os << "<table><tr><th>stage</th><th>IR line</th><th>decision</th>"
         "<th>source lines</th></tr>\n";
   for (const Decision &d : decisions)
-    os << "<tr class=\"op\" data-l=\"" << dataL(d.lines) << "\"><td>"
-       << d.stage << "</td><td>" << d.stageLine << "</td><td>"
-       << escape(d.what) << "</td><td>" << dataL(d.lines) << "</td></tr>\n";
+    os << "<tr class=\"op\" data-l=\"" << dataL(d.lines) << "\"><td>" << d.stage
+       << "</td><td>" << d.stageLine << "</td><td>" << escape(d.what)
+       << "</td><td>" << dataL(d.lines) << "</td></tr>\n";
   os << "</table></section>\n";
 }
 
@@ -568,7 +568,8 @@ llvm::Error writeReport(llvm::StringRef path, const CompileReport &compile,
         os << page;
         return llvm::Error::success();
       }))
-    return llvm::createStringError(path + ": " + llvm::toString(std::move(err)));
+    return llvm::createStringError(path + ": " +
+                                   llvm::toString(std::move(err)));
   return llvm::Error::success();
 }
 

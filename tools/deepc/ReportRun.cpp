@@ -49,8 +49,7 @@ struct Series {
 static void writeChart(llvm::raw_ostream &os, llvm::StringRef id,
                        llvm::StringRef title, llvm::StringRef xName,
                        const std::vector<Series> &series) {
-  const double w = 440, h = 260, left = 56, right = 12, top = 28,
-               bottom = 36;
+  const double w = 440, h = 260, left = 56, right = 12, top = 28, bottom = 36;
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   for (const Series &s : series)
     for (auto [x, y] : s.points)
@@ -72,14 +71,18 @@ static void writeChart(llvm::raw_ostream &os, llvm::StringRef id,
     y0 -= 0.5;
     y1 += 0.5;
   }
-  auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
-  auto py = [&](double y) { return top + (y1 - y) / (y1 - y0) * (h - top - bottom); };
+  auto px = [&](double x) {
+    return left + (x - x0) / (x1 - x0) * (w - left - right);
+  };
+  auto py = [&](double y) {
+    return top + (y1 - y) / (y1 - y0) * (h - top - bottom);
+  };
   os << "<figure class=\"chart\" id=\"" << id << "\"><svg width=\"" << w
      << "\" height=\"" << h << "\" role=\"img\"><text class=\"title\" x=\""
      << w / 2 << "\" y=\"16\" text-anchor=\"middle\">" << esc(title)
      << "</text>\n<rect class=\"frame\" x=\"" << left << "\" y=\"" << top
-     << "\" width=\"" << w - left - right << "\" height=\""
-     << h - top - bottom << "\"/>\n";
+     << "\" width=\"" << w - left - right << "\" height=\"" << h - top - bottom
+     << "\"/>\n";
   auto label = [&](double x, double y, const std::string &text,
                    const char *anchor) {
     os << "<text x=\"" << fmt::format("{:.1f}", x) << "\" y=\""
@@ -151,9 +154,10 @@ void writeRun(llvm::raw_ostream &os, const RunReport &run) {
   if (scored)
     os << "<th>accuracy</th><th>F1</th>";
   if (val)
-    os << "<th>val loss</th>" << (scored ? "<th>val accuracy</th>"
-                                          "<th>val F1</th>"
-                                        : "");
+    os << "<th>val loss</th>"
+       << (scored ? "<th>val accuracy</th>"
+                    "<th>val F1</th>"
+                  : "");
   os << "<th>seconds</th><th>ms per step</th></tr>\n";
   for (const EpochRecord &e : run.epochs) {
     os << "<tr><td>" << e.epoch << "</td><td>" << e.step << "</td><td>"

@@ -518,13 +518,13 @@ int runTrain() {
       record.val = *m;
       if (confusionVal) {
         runReport.confusion = std::move(confusionVal);
-        runReport.confusionOf = "validation data after epoch " +
-                                std::to_string(epoch + 1);
+        runReport.confusionOf =
+            "validation data after epoch " + std::to_string(epoch + 1);
       }
     } else if (confusion) {
       runReport.confusion = std::move(confusion);
-      runReport.confusionOf = "training batches of epoch " +
-                              std::to_string(epoch + 1);
+      runReport.confusionOf =
+          "training batches of epoch " + std::to_string(epoch + 1);
     }
     record.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -541,8 +541,7 @@ int runTrain() {
         return fail(std::move(err));
     if (compileReport) {
       runReport.epochs.push_back(record);
-      if (llvm::Error err =
-              writeReport(reportPath, *compileReport, &runReport))
+      if (llvm::Error err = writeReport(reportPath, *compileReport, &runReport))
         return fail(std::move(err));
     }
   }

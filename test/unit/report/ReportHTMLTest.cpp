@@ -52,13 +52,13 @@ TEST(ReportHTML, OpLinesNameTheirSourceLinesAndHideTheLocs) {
 }
 
 TEST(ReportHTML, LocationAliasesAreResolved) {
-  std::string page = renderReportHTML(
-      oneStage("grad", "%0 = nn.relu %arg0 loc(#loc2)\n"
-                       "%1 = nn.add %0, %0 loc(#loc12)\n"
-                       "#loc = loc(\"m.nn\":1:1)\n"
-                       "#loc2 = loc(\"m.nn\":2:10)\n"
-                       "#loc12 = loc(fused[#loc, #loc2])\n"),
-      nullptr);
+  std::string page =
+      renderReportHTML(oneStage("grad", "%0 = nn.relu %arg0 loc(#loc2)\n"
+                                        "%1 = nn.add %0, %0 loc(#loc12)\n"
+                                        "#loc = loc(\"m.nn\":1:1)\n"
+                                        "#loc2 = loc(\"m.nn\":2:10)\n"
+                                        "#loc12 = loc(fused[#loc, #loc2])\n"),
+                       nullptr);
   EXPECT_NE(page.find("data-l=\"2\">%0 = nn.relu %arg0</span>"),
             std::string::npos);
   EXPECT_NE(page.find("data-l=\"1 2\">%1 = nn.add %0, %0</span>"),
@@ -108,17 +108,18 @@ TEST(ReportHTML, AFusedGenericWithTwoLocationsIsAGroup) {
 }
 
 TEST(ReportHTML, TiledOpsShowTheirMarksAndLoopSteps) {
-  std::string tiled =
-      "scf.for %i = %c0 to %c128 step %c64 {\n"
-      "  scf.for %j = %c0 to %c64 step %c8 {\n"
-      "    %0 = linalg.matmul {deepc.packed = 8 : i64} ins(%a) loc(\"m.nn\":2:3)\n"
-      "  } loc(\"m.nn\":2:3)\n"
-      "} loc(\"m.nn\":2:3)\n";
+  std::string tiled = "scf.for %i = %c0 to %c128 step %c64 {\n"
+                      "  scf.for %j = %c0 to %c64 step %c8 {\n"
+                      "    %0 = linalg.matmul {deepc.packed = 8 : i64} ins(%a) "
+                      "loc(\"m.nn\":2:3)\n"
+                      "  } loc(\"m.nn\":2:3)\n"
+                      "} loc(\"m.nn\":2:3)\n";
   std::string page = renderReportHTML(oneStage("tiled", tiled), nullptr);
   EXPECT_NE(page.find("title=\"deepc.packed = 8 : i64; loop steps 64 x 8\""),
             std::string::npos);
-  EXPECT_NE(page.find("linalg.matmul: deepc.packed = 8 : i64; loop steps 64 x 8"),
-            std::string::npos);
+  EXPECT_NE(
+      page.find("linalg.matmul: deepc.packed = 8 : i64; loop steps 64 x 8"),
+      std::string::npos);
   EXPECT_NE(page.find("<span class=\"op tile\" data-l=\"2\" title=\"loop nest, "
                       "steps 64 x 8\">scf.for %i"),
             std::string::npos);
@@ -183,9 +184,10 @@ TEST(ReportHTML, CurvesHoldTheLoggedValues) {
   EXPECT_NE(page.find("data-x=\"1\" data-y=\"0.625\""), std::string::npos);
   EXPECT_NE(page.find("<td>250.000</td>"), std::string::npos); // ms per step
   // Row 1 (true label 1) holds one sample, predicted 0.
-  EXPECT_NE(page.find("<tr><th>1</th><td class=\"off\" style=\"--share:1.000\">1"
-                      "</td><td class=\"diag\" style=\"--share:0.000\">0</td>"),
-            std::string::npos);
+  EXPECT_NE(
+      page.find("<tr><th>1</th><td class=\"off\" style=\"--share:1.000\">1"
+                "</td><td class=\"diag\" style=\"--share:0.000\">0</td>"),
+      std::string::npos);
   EXPECT_NE(page.find("data-epochs=\"1\""), std::string::npos);
 }
 
