@@ -16,6 +16,12 @@ func.func @shared_constant(%a: f32, %b: f32) -> (f32, f32) {
   return %0, %1 : f32, f32 loc("m.nn":5:3)
 } loc("m.nn":1:1)
 
+// A declaration at module level has no user to take a location from and
+// stays as it is.
+// CHECK: func.func private @decl
+// CHECK-SAME: loc(unknown)
+func.func private @decl(f32) -> f32 loc(unknown)
+
 // -----
 
 // The body of a named op, and a chain of unknown ops inside it: the last
@@ -36,10 +42,3 @@ func.func @region_body(%a: f32, %p: i1) -> f32 {
   return %0 : f32 loc("m.nn":9:3)
 } loc("m.nn":6:1)
 
-// -----
-
-// A declaration at module level has no user to take a location from and
-// stays as it is.
-// CHECK-LABEL: func.func private @decl
-// CHECK-SAME: loc(unknown)
-func.func private @decl(f32) -> f32 loc(unknown)
