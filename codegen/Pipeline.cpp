@@ -127,6 +127,7 @@ static void addGradStage(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createAutodiffPass(autodiff));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createFillLocationsPass());
 }
 
 /// `nn` -> linalg, tensor, arith and math on tensors.
@@ -136,6 +137,7 @@ static void addLinalgStage(OpPassManager &pm, bool checkNumerics) {
   pm.addPass(createLowerNNToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createFillLocationsPass());
 }
 
 /// Elementwise chains and their reductions fused into one loop nest each
@@ -144,6 +146,7 @@ static void addFusedStage(OpPassManager &pm) {
   pm.addPass(createFusePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createFillLocationsPass());
 }
 
 /// Contractions tiled for the caches and registers, their full tiles
@@ -154,6 +157,7 @@ static void addTiledStage(OpPassManager &pm, unsigned threads) {
   pm.addPass(createTilePass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createFillLocationsPass());
 }
 
 /// Tensors -> buffers. Function boundaries use identity layouts, so compiled
@@ -175,6 +179,7 @@ static void addBufferizedStage(OpPassManager &pm) {
   pm.addPass(createVectorizeReductionsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createFillLocationsPass());
 }
 
 /// Loops and buffers -> the LLVM dialect.
@@ -214,6 +219,7 @@ static void addLLVMStage(OpPassManager &pm, unsigned threads) {
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createFillLocationsPass());
 }
 
 void buildDeepcPipeline(OpPassManager &pm, const PipelineOptions &options) {

@@ -127,6 +127,26 @@ def PromoteF64Pass : Pass<"deepc-promote-f64", "mlir::ModuleOp"> {
   }];
 }
 
+def FillLocationsPass : Pass<"deepc-fill-locations", "mlir::ModuleOp"> {
+  let summary = "Give ops that lost their location the one they came from";
+  let description = [{
+    The last pass of each stage from `grad` on, so every op keeps a line
+    of the `.nn` file (the `--report` page links each op to it, and the
+    assembly's line table follows it). Upstream code makes ops without a
+    location in four places: the constants autodiff's folding makes, the bodies of named linalg ops (a matmul's
+    multiply-add, seen once the op is generalized), the constants the
+    folder shares between ops (it drops the location of a constant that
+    ops from two places use), and the constants the conversions to the
+    LLVM dialect build. An op whose location is unknown gets the locations
+    of its users, fused (a shared constant belongs to the lines that read
+    it, the first 16 of them), or, with no user that has one, its parent's
+    (the body of a named op belongs to the op). A worklist carries a new
+    location on to the ops that define the op's operands and to the ops
+    nested in it. Ops at module level without users (declarations) stay
+    as they are. Only locations change.
+  }];
+}
+
 def FusePass : Pass<"deepc-fuse", "mlir::ModuleOp"> {
   let summary = "Fuse elementwise chains and their reductions into one loop nest";
   let description = [{

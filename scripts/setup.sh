@@ -15,6 +15,8 @@ packages=(
   # deepc compile --target: cross compilers and qemu for test/e2e/cross.
   qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
   libc6-dev-arm64-cross libc6-dev-riscv64-cross
+  # deepc --report: test/e2e/report loads the pages in headless chromium.
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

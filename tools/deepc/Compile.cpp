@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/deepc/Driver.h"
+#include "tools/deepc/Report.h"
 #include "tools/deepc/Subcommands.h"
 
 #include "codegen/AOT.h"
@@ -16,6 +17,7 @@
 #include "codegen/JIT.h"
 #include "codegen/Pipeline.h"
 #include "codegen/Target.h"
+#include "runtime/AtomicFile.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
@@ -111,6 +113,13 @@ static cl::opt<unsigned> threadsFlag(
              "--threads T: large matmuls split across T OpenMP threads "
              "(--emit only; objects run on one thread)"),
     cl::init(1), cl::sub(compileCommand), cl::cat(deepcCategory));
+static cl::opt<std::string>
+    reportPath("report",
+               cl::desc("Write an HTML report: the source, every stage with "
+                        "each op linked to its line, per-pass times, the "
+                        "graph (docs/REPORT.md)"),
+               cl::value_desc("file.html"), cl::init(""),
+               cl::sub(compileCommand), cl::cat(deepcCategory));
 static cl::opt<bool>
     debugInfo("mlir-print-debuginfo",
               cl::desc("Print locations (into the .nn file) with the IR"),
@@ -145,11 +154,16 @@ static void writeTargetComment(llvm::raw_ostream &os,
 
 int runCompile() {
   std::string emitName = emit;
-  if (emitName.empty()) {
+  // --report alone writes the report and nothing else.
+  bool reportOnly = !reportPath.empty() && emitName.empty() && output.empty();
+  if (emitName.empty() && !reportOnly) {
     if (output.empty())
-      return fail("deepc compile needs --emit=STAGE or -o FILE.o");
+      return fail("deepc compile needs --emit=STAGE, -o FILE.o or "
+                  "--report FILE.html");
     emitName = "obj";
   }
+  if (reportOnly)
+    emitName = "nn"; // Checked like --emit=nn, then not printed.
   Output kind = llvm::StringSwitch<Output>(emitName)
                     .Case("ast", Output::AST)
                     .Case("llvm-ir", Output::LLVMIR)
@@ -192,6 +206,26 @@ int runCompile() {
   std::unique_ptr<Source> source = loadAndCheck(input);
   if (!source)
     return 1;
+
+  if (!reportPath.empty()) {
+    removeStaleTemporaries(reportPath);
+    MLIRGenOptions genOptions;
+    genOptions.models.assign(models.begin(), models.end());
+    genOptions.trains.assign(trains.begin(), trains.end());
+    if (models.empty() && trains.empty())
+      genOptions = everything(*source);
+    PipelineOptions options;
+    options.threads = threads;
+    auto report =
+        buildCompileReport(*source, genOptions, options, **tm,
+                           describeTarget(**tm, mcpu, mattr, targetTriple));
+    if (!report)
+      return fail(report.takeError());
+    if (llvm::Error err = writeReport(reportPath, *report, nullptr))
+      return fail(std::move(err));
+    if (reportOnly)
+      return 0;
+  }
 
   std::string error;
   std::string outName = output.empty() ? "-" : output.getValue();

@@ -9,9 +9,12 @@
 #include "tools/deepc/Data.h"
 #include "tools/deepc/Driver.h"
 #include "tools/deepc/Parallel.h"
+#include "tools/deepc/Report.h"
 #include "tools/deepc/Subcommands.h"
 #include "tools/deepc/Training.h"
 #include "tools/deepc/Weights.h"
+
+#include "codegen/Target.h"
 
 #include "runtime/AtomicFile.h"
 #include "runtime/Augment.h"
@@ -27,11 +30,13 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <ctime>
+#include <thread>
 
 namespace cl = llvm::cl;
 
@@ -119,6 +124,13 @@ static cl::opt<std::string> plotPath("plot",
                                      cl::value_desc("file"),
                                      cl::sub(trainCommand),
                                      cl::cat(deepcCategory));
+static cl::opt<std::string>
+    reportPath("report",
+               cl::desc("HTML report rewritten after each epoch: curves, "
+                        "confusion matrix, settings and the compiled "
+                        "stages (docs/REPORT.md)"),
+               cl::value_desc("file.html"), cl::sub(trainCommand),
+               cl::cat(deepcCategory));
 static cl::opt<unsigned> threadsFlag("threads", cl::desc(DEEPC_THREADS_DESC),
                                      cl::init(1), cl::sub(trainCommand),
                                      cl::cat(deepcCategory));
@@ -262,6 +274,40 @@ static cl::opt<bool> checkNumericsFlag("check-numerics",
                                        cl::desc(DEEPC_CHECK_NUMERICS_DESC),
                                        cl::sub(trainCommand),
                                        cl::cat(deepcCategory));
+
+/// The settings table of the report: what the run was asked to do and
+/// where it ran.
+static std::vector<std::pair<std::string, std::string>>
+runSettings(llvm::StringRef block, int64_t epochs, int64_t batch, double lr,
+            uint64_t seed, int ranks) {
+  auto join = [](const cl::list<std::string> &list) {
+    std::string s;
+    for (const std::string &item : list)
+      s += (s.empty() ? "" : " ") + item;
+    return s;
+  };
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"file", input},
+      {"train block", block.str()},
+      {"data", join(data)},
+      {"val", val.empty() ? "none" : join(val)},
+      {"epochs", std::to_string(epochs)},
+      {"batch", std::to_string(batch)},
+      {"lr", llvm::formatv("{0}", lr).str()},
+      {"seed", std::to_string(seed)},
+      {"shuffle", noShuffle ? "no" : "yes"},
+      {"augment", augmentFlag.empty() ? "none" : augmentFlag.getValue()},
+      {"init", initPath.empty() ? "none" : initPath.getValue()},
+      {"resume", resumePath.empty() ? "none" : resumePath.getValue()},
+      {"log every", std::to_string(logEvery)},
+      {"threads", std::to_string(threads)},
+      {"ranks", std::to_string(ranks)},
+      {"check numerics", checkNumerics ? "yes" : "no"},
+      {"CPU", llvm::sys::getHostCPUName().str() + ", " +
+                  std::to_string(std::thread::hardware_concurrency()) +
+                  " hardware threads"}};
+  return rows;
+}
 
 /// Sums the epoch's confusion counts over the ranks (MPI: each rank scored
 /// its own shards), creating the matrix where a rank scored nothing.
@@ -453,6 +499,24 @@ static int train(Comm *comm) {
     removeStaleTemporaries(savePath);
   if (!plotPath.empty() && lead)
     removeStaleTemporaries(plotPath);
+  // The report's compile part: the step's stages as this run compiles them.
+  std::optional<CompileReport> compileReport;
+  RunReport runReport;
+  if (!reportPath.empty() && lead) {
+    removeStaleTemporaries(reportPath);
+    auto tm = createTargetMachine("", CodeUse::JIT);
+    if (!tm)
+      return fail(tm.takeError());
+    MLIRGenOptions genOptions;
+    genOptions.trains = {*name};
+    auto collected = buildCompileReport(*source, genOptions, jitPipeline(),
+                                        **tm, TargetModel::host());
+    if (!collected)
+      return fail(collected.takeError());
+    compileReport = std::move(*collected);
+    runReport.settings =
+        runSettings(*name, epochs, batch, baseLR, seed, comm ? comm->size() : 1);
+  }
   std::unique_ptr<RunLog> log;
   if (!logPath.empty() && lead) {
     auto created = RunLog::create(logPath);
@@ -478,6 +542,11 @@ static int train(Comm *comm) {
     if (r.getAsInteger(10, kill.first) || e.getAsInteger(10, kill.second))
       return fail("--test-kill-rank wants R:E");
   }
+  runReport.stepsPerEpoch = int64_t(ranges.size());
+  // The page before the first epoch, so a run killed in it leaves one too.
+  if (compileReport)
+    if (llvm::Error err = writeReport(reportPath, *compileReport, &runReport))
+      return fail(std::move(err));
   for (int64_t epoch = startEpoch; epoch < epochs; ++epoch) {
     if (comm && epoch == kill.second) {
       // After the barrier rank 0 has written epoch E's checkpoint.
@@ -561,6 +630,8 @@ static int train(Comm *comm) {
       ++stepCount;
       if (log && stepCount % logEvery == 0)
         log->logStep(epoch + 1, stepCount, stepLoss);
+      if (compileReport && stepCount % logEvery == 0)
+        runReport.steps.push_back({stepCount, stepLoss});
       progress.update(int64_t(b) + 1, loss.mean());
     }
     progress.finish();
@@ -605,6 +676,15 @@ static int train(Comm *comm) {
       if (!m)
         return fail(m.takeError());
       record.val = *m;
+      if (confusionVal) {
+        runReport.confusion = std::move(confusionVal);
+        runReport.confusionOf =
+            "validation data after epoch " + std::to_string(epoch + 1);
+      }
+    } else if (confusion) {
+      runReport.confusion = std::move(confusion);
+      runReport.confusionOf =
+          "training batches of epoch " + std::to_string(epoch + 1);
     }
     record.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -627,6 +707,11 @@ static int train(Comm *comm) {
       if (llvm::Error err = saveCheckpoint(savePath, step, *state, epoch + 1,
                                            stepCount, seed))
         return fail(std::move(err));
+    if (compileReport) {
+      runReport.epochs.push_back(record);
+      if (llvm::Error err = writeReport(reportPath, *compileReport, &runReport))
+        return fail(std::move(err));
+    }
   }
   if (!rankWeights.empty()) {
     std::string path = llvm::formatv("{0}.rank{1}.safetensors", rankWeights,
