@@ -508,8 +508,11 @@ Value MLIRGen::genCall(const CallExpr &call) {
                   : Value();
     return nn::DenseOp::create(builder, l, x, w, b);
   }
+  case Builtin::Conv1d:
   case Builtin::Conv2d:
+  case Builtin::MaxPool1d:
   case Builtin::MaxPool2d:
+  case Builtin::AvgPool1d:
   case Builtin::AvgPool2d:
     return genWindowLayer(call);
   case Builtin::BatchNorm:
