@@ -147,6 +147,9 @@ enum class Builtin {
   MaxPool2d,
   AvgPool1d,
   AvgPool2d,
+  GlobalAvgPool,
+  AdaptiveAvgPool2d,
+  Upsample2d,
   BatchNorm,
   LayerNorm,
   Dropout,
@@ -312,6 +315,9 @@ public:
   /// column after the input than before it (as PyTorch pads), 0 or 1.
   std::array<int64_t, 2> padExtra{};
   int64_t groups = 1;
+  /// `upsample2d`: bilinear (else nearest). Its scale, and the output size
+  /// of `adaptive_avgpool2d`, are in `kernel`.
+  bool bilinear = false;
 
   static bool classof(const Expr *e) { return e->getKind() == Kind::Call; }
 };

@@ -36,6 +36,9 @@ constexpr BuiltinParam kConv[] = {
     {"groups", false, false},  {"dtype", false, false}};
 constexpr BuiltinParam kPool[] = {
     {"x", true, true}, {"k", true, true}, {"stride", false, false}};
+constexpr BuiltinParam kAdaptive[] = {{"x", true, true}, {"size", true, true}};
+constexpr BuiltinParam kUpsample[] = {
+    {"x", true, true}, {"scale", true, true}, {"mode", false, false}};
 constexpr BuiltinParam kBatchNorm[] = {
     {"x", true, true}, {"momentum", false, false}, {"eps", false, false}};
 constexpr BuiltinParam kLayerNorm[] = {
@@ -111,6 +114,9 @@ const BuiltinInfo kBuiltins[] = {
     {Builtin::MaxPool2d, "maxpool2d", C::Function, kPool},
     {Builtin::AvgPool1d, "avgpool1d", C::Function, kPool},
     {Builtin::AvgPool2d, "avgpool2d", C::Function, kPool},
+    {Builtin::GlobalAvgPool, "global_avgpool", C::Function, kX},
+    {Builtin::AdaptiveAvgPool2d, "adaptive_avgpool2d", C::Function, kAdaptive},
+    {Builtin::Upsample2d, "upsample2d", C::Function, kUpsample},
     {Builtin::BatchNorm, "batchnorm", C::Layer, kBatchNorm},
     {Builtin::LayerNorm, "layernorm", C::Layer, kLayerNorm},
     {Builtin::Dropout, "dropout", C::Function, kDropout},

@@ -514,6 +514,9 @@ Value MLIRGen::genCall(const CallExpr &call) {
   case Builtin::MaxPool2d:
   case Builtin::AvgPool1d:
   case Builtin::AvgPool2d:
+  case Builtin::GlobalAvgPool:
+  case Builtin::AdaptiveAvgPool2d:
+  case Builtin::Upsample2d:
     return genWindowLayer(call);
   case Builtin::BatchNorm:
     return genBatchNorm(call);

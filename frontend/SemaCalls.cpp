@@ -638,6 +638,9 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
   case Builtin::MaxPool2d:
   case Builtin::AvgPool1d:
   case Builtin::AvgPool2d:
+  case Builtin::GlobalAvgPool:
+  case Builtin::AdaptiveAvgPool2d:
+  case Builtin::Upsample2d:
   case Builtin::BatchNorm:
   case Builtin::LayerNorm:
   case Builtin::Embedding: {

@@ -263,6 +263,53 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     auto type = windowType(x.dims[1]);
     return type ? *type : Type();
   }
+  case Builtin::GlobalAvgPool:
+    // The mean over H and W, flattened: [N, C] (PyTorch's
+    // AdaptiveAvgPool2d(1) then flatten(1), Keras's GlobalAveragePooling2D).
+    if (!requireRank(4, 4))
+      return Type();
+    return Type::tensor(x.elem, {x.dims[0], x.dims[1]});
+  case Builtin::AdaptiveAvgPool2d:
+  case Builtin::Upsample2d: {
+    bool up = call.builtin == Builtin::Upsample2d;
+    auto size = pair(1, 1, 1);
+    if (!size || !requireRank(4, 4))
+      return Type();
+    if (Expr *e = call.resolved[2]; up && e) {
+      auto *word = llvm::dyn_cast<NameExpr>(e);
+      if (!word || (word->name != "nearest" && word->name != "bilinear")) {
+        diags.error(
+            e->getLoc(),
+            "'mode' of 'upsample2d' must be nearest or bilinear" +
+                (word ? ", got '" + word->name + "'" +
+                            didYouMean(word->name, {"nearest", "bilinear"})
+                      : std::string()));
+        return Type();
+      }
+      word->type = Type::tensor(ElemType::I64);
+      call.bilinear = word->name == "bilinear";
+    }
+    auto h = requireStatic(2, "height (dim 2)");
+    if (!h)
+      return Type();
+    auto w = requireStatic(3, "width (dim 3)");
+    if (!w)
+      return Type();
+    call.kernel = {size->first, size->second};
+    int64_t oh = up ? *h * size->first : size->first;
+    int64_t ow = up ? *w * size->second : size->second;
+    // The resampling matrices are [out, in] constants.
+    constexpr int64_t kLimit = int64_t(1) << 14;
+    if (oh > kLimit || ow > kLimit) {
+      diags.error(argLoc(call, 1), "'" + argName(call, 1) + "' of '" + name +
+                                       "' gives an output of " + Twine(oh) +
+                                       " x " + Twine(ow) + ", more than " +
+                                       Twine(kLimit) + " on a side");
+      return Type();
+    }
+    return Type::tensor(x.elem,
+                        {x.dims[0], x.dims[1], Dim::fixed(oh), Dim::fixed(ow)});
+  }
   case Builtin::BatchNorm:
   case Builtin::LayerNorm: {
     bool batch = call.builtin == Builtin::BatchNorm;
