@@ -141,9 +141,15 @@ enum class Builtin {
   Arange,
   // layers
   Dense,
+  Conv1d,
   Conv2d,
+  MaxPool1d,
   MaxPool2d,
+  AvgPool1d,
   AvgPool2d,
+  GlobalAvgPool,
+  AdaptiveAvgPool2d,
+  Upsample2d,
   BatchNorm,
   LayerNorm,
   Dropout,
@@ -300,9 +306,18 @@ public:
   /// `concat`, the permutation of `transpose`.
   llvm::SmallVector<int64_t, 4> axes;
   bool keepdims = false;
-  /// `conv2d` and the pools: kernel, stride and padding (height, width
-  /// each; padding 0 for the pools).
-  std::array<int64_t, 2> kernel{}, stride{}, padding{};
+  /// The convolutions and the pools: kernel, stride, padding (on each
+  /// side) and dilation, height and width each (padding 0 and dilation 1
+  /// for the pools; height 1, stride 1, padding 0, dilation 1 for the 1-D
+  /// forms), and groups.
+  std::array<int64_t, 2> kernel{}, stride{}, padding{}, dilation{1, 1};
+  /// `padding = same` where the total padding is odd: one more zero row or
+  /// column after the input than before it (as PyTorch pads), 0 or 1.
+  std::array<int64_t, 2> padExtra{};
+  int64_t groups = 1;
+  /// `upsample2d`: bilinear (else nearest). Its scale, and the output size
+  /// of `adaptive_avgpool2d`, are in `kernel`.
+  bool bilinear = false;
 
   static bool classof(const Expr *e) { return e->getKind() == Kind::Call; }
 };

@@ -29,14 +29,16 @@ constexpr BuiltinParam kDense[] = {{"x", true, true},
                                    {"units", true, true},
                                    {"bias", false, false},
                                    {"dtype", false, false}};
-constexpr BuiltinParam kConv[] = {{"x", true, true},
-                                  {"filters", true, true},
-                                  {"kernel", true, true},
-                                  {"stride", false, false},
-                                  {"padding", false, false},
-                                  {"dtype", false, false}};
+constexpr BuiltinParam kConv[] = {
+    {"x", true, true},         {"filters", true, true},
+    {"kernel", true, true},    {"stride", false, false},
+    {"padding", false, false}, {"dilation", false, false},
+    {"groups", false, false},  {"dtype", false, false}};
 constexpr BuiltinParam kPool[] = {
     {"x", true, true}, {"k", true, true}, {"stride", false, false}};
+constexpr BuiltinParam kAdaptive[] = {{"x", true, true}, {"size", true, true}};
+constexpr BuiltinParam kUpsample[] = {
+    {"x", true, true}, {"scale", true, true}, {"mode", false, false}};
 constexpr BuiltinParam kBatchNorm[] = {
     {"x", true, true}, {"momentum", false, false}, {"eps", false, false}};
 constexpr BuiltinParam kLayerNorm[] = {
@@ -106,9 +108,15 @@ const BuiltinInfo kBuiltins[] = {
     {Builtin::Concat, "concat", C::Function, kConcat, /*variadic=*/true},
     {Builtin::Arange, "arange", C::Function, kArange},
     {Builtin::Dense, "dense", C::Layer, kDense},
+    {Builtin::Conv1d, "conv1d", C::Layer, kConv},
     {Builtin::Conv2d, "conv2d", C::Layer, kConv},
+    {Builtin::MaxPool1d, "maxpool1d", C::Function, kPool},
     {Builtin::MaxPool2d, "maxpool2d", C::Function, kPool},
+    {Builtin::AvgPool1d, "avgpool1d", C::Function, kPool},
     {Builtin::AvgPool2d, "avgpool2d", C::Function, kPool},
+    {Builtin::GlobalAvgPool, "global_avgpool", C::Function, kX},
+    {Builtin::AdaptiveAvgPool2d, "adaptive_avgpool2d", C::Function, kAdaptive},
+    {Builtin::Upsample2d, "upsample2d", C::Function, kUpsample},
     {Builtin::BatchNorm, "batchnorm", C::Layer, kBatchNorm},
     {Builtin::LayerNorm, "layernorm", C::Layer, kLayerNorm},
     {Builtin::Dropout, "dropout", C::Function, kDropout},

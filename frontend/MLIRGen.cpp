@@ -508,9 +508,15 @@ Value MLIRGen::genCall(const CallExpr &call) {
                   : Value();
     return nn::DenseOp::create(builder, l, x, w, b);
   }
+  case Builtin::Conv1d:
   case Builtin::Conv2d:
+  case Builtin::MaxPool1d:
   case Builtin::MaxPool2d:
+  case Builtin::AvgPool1d:
   case Builtin::AvgPool2d:
+  case Builtin::GlobalAvgPool:
+  case Builtin::AdaptiveAvgPool2d:
+  case Builtin::Upsample2d:
     return genWindowLayer(call);
   case Builtin::BatchNorm:
     return genBatchNorm(call);

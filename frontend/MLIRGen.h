@@ -80,6 +80,7 @@ private:
 
   // MLIRGenLayers.cpp: convolution and pooling.
   mlir::Value genWindowLayer(const ast::CallExpr &call);
+  mlir::Value genResample(const ast::CallExpr &call, mlir::Value x);
 
   // MLIRGenTrain.cpp: model calls, penalties, train blocks.
   void genTrain(const ast::TrainDecl &train);

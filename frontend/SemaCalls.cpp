@@ -632,9 +632,15 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
     return x.isValid() ? checkShapeOp(call, x) : Type();
   }
   case Builtin::Dense:
+  case Builtin::Conv1d:
   case Builtin::Conv2d:
+  case Builtin::MaxPool1d:
   case Builtin::MaxPool2d:
+  case Builtin::AvgPool1d:
   case Builtin::AvgPool2d:
+  case Builtin::GlobalAvgPool:
+  case Builtin::AdaptiveAvgPool2d:
+  case Builtin::Upsample2d:
   case Builtin::BatchNorm:
   case Builtin::LayerNorm:
   case Builtin::Embedding: {

@@ -54,20 +54,28 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     }
     return v;
   };
-  /// An int or a pair of ints (kernel, stride, padding), each >= `min`.
+  // The convolutions and pools: 1-D forms take one int per spatial
+  // argument and run as their 2-D form on a height of 1.
+  bool oneD = call.builtin == Builtin::Conv1d ||
+              call.builtin == Builtin::MaxPool1d ||
+              call.builtin == Builtin::AvgPool1d;
+  /// A spatial argument (kernel, stride, padding, dilation), each entry >=
+  /// `min`: an int or a pair in 2-D (height, width), an int in 1-D (given
+  /// as `(1-D neutral, int)`, the neutral height being `min`).
   auto pair = [&](unsigned i, int64_t dflt,
                   int64_t min) -> std::optional<std::pair<int64_t, int64_t>> {
     if (!call.resolved[i])
-      return std::make_pair(dflt, dflt);
+      return std::make_pair(oneD ? min : dflt, dflt);
     auto v = intListArg(call, i);
     if (!v)
       return std::nullopt;
-    if (v->size() != 1 && v->size() != 2) {
+    if (v->size() != 1 && (oneD || v->size() != 2)) {
       diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
-                                       "' must be an integer or a pair");
+                                       "' must be an integer" +
+                                       (oneD ? "" : " or a pair"));
       return std::nullopt;
     }
-    std::pair<int64_t, int64_t> p((*v)[0], v->back());
+    std::pair<int64_t, int64_t> p(oneD ? min : (*v)[0], v->back());
     if (p.first < min || p.second < min) {
       diags.error(argLoc(call, i), "'" + argName(call, i) + "' of '" + name +
                                        "' must be " +
@@ -107,19 +115,37 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     call.params.push_back(p);
     addParam(p);
   };
-  /// Output size of a window of `k` with `stride` and `pad` over dim `i`
-  /// (2 or 3 of an NCHW tensor), which must be static.
-  auto window = [&](int64_t i, int64_t k, int64_t stride,
-                    int64_t pad) -> std::optional<Dim> {
+  /// Output size of a window of `k` dilated by `dil` with `stride` over
+  /// spatial dim `i` (2 or 3 of an NCHW tensor, 2 of an NCL one, which must
+  /// be static) padded by `pad` zeros in all.
+  auto window = [&](int64_t i, int64_t k, int64_t stride, int64_t pad,
+                    int64_t dil) -> std::optional<Dim> {
     const Dim &d = x.dims[i];
-    if (!requireStatic(i, i == 2 ? "height (dim 2)" : "width (dim 3)"))
+    if (!requireStatic(i, oneD     ? "length (dim 2)"
+                          : i == 2 ? "height (dim 2)"
+                                   : "width (dim 3)"))
       return std::nullopt;
-    if (d.size + 2 * pad < k) {
-      diags.error(loc, "the window " + Twine(k) + " of '" + name +
+    int64_t span = dil * (k - 1) + 1;
+    if (d.size + pad < span) {
+      diags.error(loc, "the window " + Twine(span) + " of '" + name +
                            "' is larger than the input " + x.str());
       return std::nullopt;
     }
-    return Dim::fixed((d.size + 2 * pad - k) / stride + 1);
+    return Dim::fixed((d.size + pad - span) / stride + 1);
+  };
+  /// The output dims of a window op on `x`: N, `channels`, then the spatial
+  /// sizes (one in 1-D: the height is 1), or nullopt (reported).
+  auto windowType = [&](Dim channels) -> std::optional<Type> {
+    std::vector<Dim> dims = {x.dims[0], channels};
+    for (int d = oneD ? 1 : 0; d < 2; ++d) {
+      auto size =
+          window(2 + d - (oneD ? 1 : 0), call.kernel[d], call.stride[d],
+                 2 * call.padding[d] + call.padExtra[d], call.dilation[d]);
+      if (!size)
+        return std::nullopt;
+      dims.push_back(*size);
+    }
+    return Type::tensor(x.elem, dims);
   };
 
   switch (call.builtin) {
@@ -143,41 +169,86 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     t.dims.back() = Dim::fixed(*units);
     return t;
   }
+  case Builtin::Conv1d:
   case Builtin::Conv2d: {
     auto filters = positive(1);
     auto kernel = pair(2, 1, 1);
     auto stride = pair(3, 1, 1);
-    auto padding = pair(4, 0, 0);
-    if (!filters || !kernel || !stride || !padding || !requireRank(4, 4))
+    auto dilation = pair(5, 1, 1);
+    auto groups = positive(6, 1);
+    if (!filters || !kernel || !stride || !dilation || !groups ||
+        !requireRank(oneD ? 3 : 4, oneD ? 3 : 4))
       return Type();
     auto channels = requireStatic(1, "channel (dim 1)");
     if (!channels)
       return Type();
-    auto h = window(2, kernel->first, stride->first, padding->first);
-    if (!h)
+    if (*channels % *groups || *filters % *groups) {
+      diags.error(argLoc(call, 6),
+                  "'groups' of '" + name + "' (" + Twine(*groups) +
+                      ") must divide the input channels " + Twine(*channels) +
+                      " and the filters " + Twine(*filters));
       return Type();
-    auto w = window(3, kernel->second, stride->second, padding->second);
-    if (!w)
-      return Type();
+    }
     call.kernel = {kernel->first, kernel->second};
     call.stride = {stride->first, stride->second};
-    call.padding = {padding->first, padding->second};
+    call.dilation = {dilation->first, dilation->second};
+    call.groups = *groups;
+    if (auto *word = llvm::dyn_cast_or_null<NameExpr>(call.resolved[4])) {
+      // `padding = same | valid`, PyTorch's strings: `same` keeps the size
+      // (stride 1 only), padding d (k - 1) in all, the odd one after.
+      if (word->name != "same" && word->name != "valid") {
+        diags.error(word->getLoc(),
+                    "'padding' of '" + name + "' must be an integer" +
+                        (oneD ? "" : " or a pair") + ", same or valid, got '" +
+                        word->name + "'" +
+                        didYouMean(word->name, {"same", "valid"}));
+        return Type();
+      }
+      if (word->name == "same" &&
+          (call.stride[0] != 1 || call.stride[1] != 1)) {
+        diags.error(word->getLoc(), "'padding = same' of '" + name +
+                                        "' needs stride 1 (as PyTorch's)");
+        return Type();
+      }
+      word->type = Type::tensor(ElemType::I64);
+      for (int d = 0; d < 2; ++d) {
+        int64_t total =
+            word->name == "same" ? call.dilation[d] * (call.kernel[d] - 1) : 0;
+        call.padding[d] = total / 2;
+        call.padExtra[d] = total % 2;
+      }
+    } else {
+      auto padding = pair(4, 0, 0);
+      if (!padding)
+        return Type();
+      call.padding = {padding->first, padding->second};
+    }
+    auto type = windowType(Dim::fixed(*filters));
+    if (!type)
+      return Type();
     call.paramPrefix = paramPrefix(call, bindingName);
     // nn.Conv2d's default: kaiming_uniform(a = sqrt(5)) for the weight, i.e.
-    // uniform(+-1/sqrt(fan_in)), and the same bound for the bias.
+    // uniform(+-1/sqrt(fan_in)), fan_in = C / groups * KH * KW, and the
+    // same bound for the bias.
+    int64_t perGroup = *channels / *groups;
     double bound =
-        1.0 / std::sqrt(double(*channels * kernel->first * kernel->second));
-    addLayerParam(call.paramPrefix, "weight",
-                  {*filters, *channels, kernel->first, kernel->second},
-                  Builtin::Uniform, {-bound, bound});
+        1.0 / std::sqrt(double(perGroup * call.kernel[0] * call.kernel[1]));
+    llvm::SmallVector<int64_t, 4> shape = {*filters, perGroup};
+    if (!oneD)
+      shape.push_back(call.kernel[0]);
+    shape.push_back(call.kernel[1]);
+    addLayerParam(call.paramPrefix, "weight", shape, Builtin::Uniform,
+                  {-bound, bound});
     addLayerParam(call.paramPrefix, "bias", {*filters}, Builtin::Uniform,
                   {-bound, bound});
-    return Type::tensor(x.elem, {x.dims[0], Dim::fixed(*filters), *h, *w});
+    return *type;
   }
+  case Builtin::MaxPool1d:
   case Builtin::MaxPool2d:
+  case Builtin::AvgPool1d:
   case Builtin::AvgPool2d: {
     auto k = pair(1, 1, 1);
-    if (!k || !requireRank(4, 4))
+    if (!k || !requireRank(oneD ? 3 : 4, oneD ? 3 : 4))
       return Type();
     auto stride = pair(2, 0, 1);
     if (!stride)
@@ -186,16 +257,58 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
       stride = k;
     if (!requireStatic(1, "channel (dim 1)"))
       return Type();
-    auto h = window(2, k->first, stride->first, 0);
-    if (!h)
-      return Type();
-    auto w = window(3, k->second, stride->second, 0);
-    if (!w)
-      return Type();
     call.kernel = {k->first, k->second};
     call.stride = {stride->first, stride->second};
     call.padding = {0, 0};
-    return Type::tensor(x.elem, {x.dims[0], x.dims[1], *h, *w});
+    auto type = windowType(x.dims[1]);
+    return type ? *type : Type();
+  }
+  case Builtin::GlobalAvgPool:
+    // The mean over H and W, flattened: [N, C] (PyTorch's
+    // AdaptiveAvgPool2d(1) then flatten(1), Keras's GlobalAveragePooling2D).
+    if (!requireRank(4, 4))
+      return Type();
+    return Type::tensor(x.elem, {x.dims[0], x.dims[1]});
+  case Builtin::AdaptiveAvgPool2d:
+  case Builtin::Upsample2d: {
+    bool up = call.builtin == Builtin::Upsample2d;
+    auto size = pair(1, 1, 1);
+    if (!size || !requireRank(4, 4))
+      return Type();
+    if (Expr *e = call.resolved[2]; up && e) {
+      auto *word = llvm::dyn_cast<NameExpr>(e);
+      if (!word || (word->name != "nearest" && word->name != "bilinear")) {
+        diags.error(
+            e->getLoc(),
+            "'mode' of 'upsample2d' must be nearest or bilinear" +
+                (word ? ", got '" + word->name + "'" +
+                            didYouMean(word->name, {"nearest", "bilinear"})
+                      : std::string()));
+        return Type();
+      }
+      word->type = Type::tensor(ElemType::I64);
+      call.bilinear = word->name == "bilinear";
+    }
+    auto h = requireStatic(2, "height (dim 2)");
+    if (!h)
+      return Type();
+    auto w = requireStatic(3, "width (dim 3)");
+    if (!w)
+      return Type();
+    call.kernel = {size->first, size->second};
+    int64_t oh = up ? *h * size->first : size->first;
+    int64_t ow = up ? *w * size->second : size->second;
+    // The resampling matrices are [out, in] constants.
+    constexpr int64_t kLimit = int64_t(1) << 14;
+    if (oh > kLimit || ow > kLimit) {
+      diags.error(argLoc(call, 1), "'" + argName(call, 1) + "' of '" + name +
+                                       "' gives an output of " + Twine(oh) +
+                                       " x " + Twine(ow) + ", more than " +
+                                       Twine(kLimit) + " on a side");
+      return Type();
+    }
+    return Type::tensor(x.elem,
+                        {x.dims[0], x.dims[1], Dim::fixed(oh), Dim::fixed(ow)});
   }
   case Builtin::BatchNorm:
   case Builtin::LayerNorm: {

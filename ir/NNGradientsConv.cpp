@@ -13,16 +13,19 @@ using namespace mlir;
 using namespace deepc::nn;
 
 /// y = conv2d(x, w, b): dx is the transposed convolution of dy with w, dw
-/// the correlation of dy with the padded x, db the sum of dy over N, H, W.
+/// the correlation of dy with the padded x (both with y's dilation and
+/// groups), db the sum of dy over N, H, W.
 LogicalResult Conv2dOp::buildOperandAdjoints(OpBuilder &b, ValueRange adjoints,
                                              SmallVectorImpl<Value> &out) {
   auto [g, gb] = singleAdjoint(b, *this, adjoints);
   Location loc = getLoc();
   Value x = getInput(), w = getWeight();
   out.push_back(Conv2dGradInputOp::create(b, loc, x.getType(), g, w,
-                                          getStride(), getPadding()));
+                                          getStride(), getPadding(),
+                                          getDilation(), getGroups()));
   out.push_back(Conv2dGradWeightOp::create(b, loc, w.getType(), g, x,
-                                           getStride(), getPadding()));
+                                           getStride(), getPadding(),
+                                           getDilation(), getGroups()));
   if (Value bias = getBias())
     out.push_back(
         gb.sumToType(gb.sum(g, {0, 2, 3}, /*keepdims=*/false), bias.getType()));

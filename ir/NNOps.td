@@ -459,27 +459,33 @@ def NN_Conv2dOp : NN_Op<"conv2d", [Pure, InferTypeOpAdaptor, NN_Differentiable,
     AllElementTypesMatch<["input", "weight", "result"]>]> {
   let summary = "2-D convolution (cross-correlation), as PyTorch's nn.Conv2d";
   let description = [{
-    `input[N, C, H, W]` (NCHW), `weight[F, C, KH, KW]` and an optional
-    `bias[F]` give `result[N, F, OH, OW]` with
+    `input[N, C, H, W]` (NCHW), `weight[F, C / groups, KH, KW]` and an
+    optional `bias[F]` give `result[N, F, OH, OW]` with
     `result[n, f, i, j] = bias[f] + sum_{c, a, b} weight[f, c, a, b] *
-    xpad[n, c, i * stride[0] + a, j * stride[1] + b]`, where `xpad` is the
-    input with `padding[0]` rows and `padding[1]` columns of zeros on each
-    side, and `OH = (H + 2 padding[0] - KH) / stride[0] + 1` (floor), `OW`
-    alike. `stride` has two positive entries, `padding` two non-negative
-    ones. C, H, W are static; the batch N may be dynamic.
+    xpad[n, g * C / groups + c, i * stride[0] + a * dilation[0],
+    j * stride[1] + b * dilation[1]]`, `g = f / (F / groups)` the group of
+    filter `f`, where `xpad` is the input with `padding[0]` rows and
+    `padding[1]` columns of zeros on each side, and `OH = (H + 2 padding[0]
+    - dilation[0] (KH - 1) - 1) / stride[0] + 1` (floor), `OW` alike.
+    `stride` and `dilation` have two positive entries (dilation 1 by
+    default), `padding` two non-negative ones; `groups` (1 by default)
+    divides C and F. C, H, W are static; the batch N may be dynamic.
 
     ```mlir
     %0 = nn.conv2d %x, %w, %b stride = [1, 1] padding = [2, 2] : tensor<?x1x28x28xf32>, tensor<6x1x5x5xf32>, tensor<6xf32> -> tensor<?x6x28x28xf32>
+    %1 = nn.conv2d %y, %v stride = [1, 1] padding = [2, 2] dilation = [2, 2] groups = 6 : tensor<?x6x28x28xf32>, tensor<6x1x3x3xf32> -> tensor<?x6x28x28xf32>
     ```
   }];
   let arguments = (ins NN_FloatTensor:$input, NN_FloatTensor:$weight,
                        Optional<NN_FloatTensor>:$bias,
-                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding);
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs NN_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? `stride` `=` $stride `padding` `=`
-    $padding attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
-    `->` type($result)
+    $padding (`dilation` `=` $dilation^)? (`groups` `=` $groups^)? attr-dict
+    `:` type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
   }];
 }
 
@@ -530,22 +536,26 @@ def NN_Conv2dGradInputOp : NN_Op<"conv2d_grad_input", [Pure,
   let summary = "The gradient of nn.conv2d with respect to its input";
   let description = [{
     Given `grad[N, F, OH, OW]`, the adjoint of an `nn.conv2d` result, and
-    its `weight[F, C, KH, KW]`, `stride` and `padding`, the adjoint of its
-    input `result[N, C, H, W]`: `result[n, c, y, x] = sum grad[n, f, i, j]
-    * weight[f, c, a, b]` over the `(f, i, j, a, b)` with
-    `i * stride[0] + a = y + padding[0]` and `j * stride[1] + b =
-    x + padding[1]` (a transposed convolution). The result type is given;
-    its H, W must give OH, OW under the forward rule.
+    its `weight[F, C / groups, KH, KW]`, `stride`, `padding`, `dilation`
+    and `groups`, the adjoint of its input `result[N, C, H, W]`:
+    `result[n, g * C / groups + c, y, x] = sum grad[n, f, i, j] *
+    weight[f, c, a, b]` over the `(f, i, j, a, b)` with `f` in group `g`,
+    `i * stride[0] + a * dilation[0] = y + padding[0]` and `j * stride[1] +
+    b * dilation[1] = x + padding[1]` (a transposed convolution). The result
+    type is given; its H, W must give OH, OW under the forward rule.
 
     ```mlir
     %0 = nn.conv2d_grad_input %g, %w stride = [1, 1] padding = [2, 2] : tensor<?x6x28x28xf32>, tensor<6x1x5x5xf32> -> tensor<?x1x28x28xf32>
     ```
   }];
   let arguments = (ins NN_FloatTensor:$grad, NN_FloatTensor:$weight,
-                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding);
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs NN_FloatTensor:$result);
   let assemblyFormat = [{
-    $grad `,` $weight `stride` `=` $stride `padding` `=` $padding attr-dict
+    $grad `,` $weight `stride` `=` $stride `padding` `=` $padding
+    (`dilation` `=` $dilation^)? (`groups` `=` $groups^)? attr-dict
     `:` type($grad) `,` type($weight) `->` type($result)
   }];
   let hasVerifier = 1;
@@ -556,21 +566,25 @@ def NN_Conv2dGradWeightOp : NN_Op<"conv2d_grad_weight", [Pure,
   let summary = "The gradient of nn.conv2d with respect to its weight";
   let description = [{
     Given `grad[N, F, OH, OW]`, the adjoint of an `nn.conv2d` result, and
-    its `input[N, C, H, W]`, `stride` and `padding`, the adjoint of its
-    weight `result[F, C, KH, KW]`: `result[f, c, a, b] = sum_{n, i, j}
-    grad[n, f, i, j] * xpad[n, c, i * stride[0] + a, j * stride[1] + b]`.
-    The result type is given; KH, KW must give OH, OW under the forward
-    rule.
+    its `input[N, C, H, W]`, `stride`, `padding`, `dilation` and `groups`,
+    the adjoint of its weight `result[F, C / groups, KH, KW]`:
+    `result[f, c, a, b] = sum_{n, i, j} grad[n, f, i, j] * xpad[n, g * C /
+    groups + c, i * stride[0] + a * dilation[0], j * stride[1] + b *
+    dilation[1]]`, `g` the group of `f`. The result type is given; KH, KW
+    must give OH, OW under the forward rule.
 
     ```mlir
     %0 = nn.conv2d_grad_weight %g, %x stride = [1, 1] padding = [2, 2] : tensor<?x6x28x28xf32>, tensor<?x1x28x28xf32> -> tensor<6x1x5x5xf32>
     ```
   }];
   let arguments = (ins NN_FloatTensor:$grad, NN_FloatTensor:$input,
-                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding);
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilation,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
   let results = (outs NN_FloatTensor:$result);
   let assemblyFormat = [{
-    $grad `,` $input `stride` `=` $stride `padding` `=` $padding attr-dict
+    $grad `,` $input `stride` `=` $stride `padding` `=` $padding
+    (`dilation` `=` $dilation^)? (`groups` `=` $groups^)? attr-dict
     `:` type($grad) `,` type($input) `->` type($result)
   }];
   let hasVerifier = 1;

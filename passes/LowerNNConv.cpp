@@ -1,13 +1,13 @@
 //===- LowerNNConv.cpp - Convolution and pooling to linalg ----------------===//
 //
-// nn.conv2d is one linalg.generic (see `convolve`) on the zero-padded input,
-// starting from the broadcast bias; the pools are linalg.pooling_nchw_max/sum.
-// The gradient ops:
-//   - conv2d_grad_input: the adjoint spread out by the stride, framed by
-//     KH-1, KW-1 zeros less the padding, and correlated (stride 1, by
-//     `convolve`) with the weight read flipped in space and with its
-//     channel dims swapped;
-//   - conv2d_grad_weight: one linalg.generic reducing over N, OH, OW;
+// nn.conv2d is im2col (dilated windows of the zero-padded input) and a
+// matmul; the pools are one linalg.generic over their windows. The gradient
+// ops:
+//   - conv2d_grad_input: a matmul of the transposed weight and the adjoint,
+//     then col2im (one strided add per kernel offset);
+//   - conv2d_grad_weight: im2col and a matmul, as the forward pass;
+//   - with groups > 1 each of the three becomes one op per group on
+//     channel slices (groups = 1), whose results are inserted side by side;
 //   - the pools: for each kernel offset (a, b), a strided slice of the input
 //     adjoint gets what the windows send to their element (a, b): the whole
 //     adjoint where (a, b) is the window's first maximum, or the adjoint
@@ -186,14 +186,15 @@ static SmallVector<ReassociationIndices> twoGroups(int64_t split,
 static int64_t paddedPatch(int64_t k) { return (k + 15) / 16 * 16; }
 
 /// The patch matrix of `xpad` ([N, C, Hp, Wp], already zero-padded) under
-/// a KH x KW window moved by `stride` to OH x OW places: col[k, (n, i, j)]
-/// = xpad[n, c, i s0 + a, j s1 + b] for k = (c, a, b) < C KH KW, and 0 for
+/// a KH x KW window dilated by `dilation` (d) and moved by `stride` to
+/// OH x OW places: col[k, (n, i, j)] = xpad[n, c, i s0 + a d0, j s1 + b d1]
+/// for k = (c, a, b) < C KH KW, and 0 for
 /// the rows up to paddedPatch. One generic over (k, n, i, j) whose body
 /// splits k (loop-invariant in the inner loops) and reads a row of `xpad`
 /// along j; the [Kp, N, OH, OW] result is viewed as [Kp, N OH OW].
 static Value im2col(OpBuilder &b, Location loc, Value xpad, int64_t kh,
-                    int64_t kw, ArrayRef<int64_t> stride, int64_t oh,
-                    int64_t ow) {
+                    int64_t kw, ArrayRef<int64_t> stride,
+                    ArrayRef<int64_t> dilation, int64_t oh, int64_t ow) {
   auto type = cast<RankedTensorType>(xpad.getType());
   Type elem = type.getElementType();
   int64_t k = type.getDimSize(1) * kh * kw, kp = paddedPatch(k);
@@ -220,10 +221,10 @@ static Value im2col(OpBuilder &b, Location loc, Value xpad, int64_t kh,
         Value bb = arith::RemUIOp::create(nb, nloc, ab, cst(kw));
         Value h = arith::AddIOp::create(
             nb, nloc, arith::MulIOp::create(nb, nloc, index(2), cst(stride[0])),
-            a);
+            arith::MulIOp::create(nb, nloc, a, cst(dilation[0])));
         Value w = arith::AddIOp::create(
             nb, nloc, arith::MulIOp::create(nb, nloc, index(3), cst(stride[1])),
-            bb);
+            arith::MulIOp::create(nb, nloc, bb, cst(dilation[1])));
         Value v = tensor::ExtractOp::create(nb, nloc, xpad,
                                             ValueRange{index(1), c, h, w});
         return arith::SelectOp::create(nb, nloc, inside, v,
@@ -271,6 +272,42 @@ static Value weightMatrix(OpBuilder &b, Location loc, Value w,
       indices(b, {1, 1}));
 }
 
+/// `v` restricted to `[offset, offset + size)` along `dim`, whole along the
+/// other dims.
+static Value sliceDim(OpBuilder &b, Location loc, Value v, int64_t dim,
+                      int64_t offset, int64_t size) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v);
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  offsets[dim] = b.getIndexAttr(offset);
+  sizes[dim] = b.getIndexAttr(size);
+  return tensor::ExtractSliceOp::create(b, loc, v, offsets, sizes, strides);
+}
+
+/// A grouped convolution op's result of `type` (batch of `like` where it is
+/// dynamic) assembled from `groups` results, `build(g)` giving group g's:
+/// slice `g` of `groups` equal slices along `dim`.
+static Value perGroup(OpBuilder &b, Location loc, RankedTensorType type,
+                      Value like, int64_t groups, int64_t dim,
+                      function_ref<Value(int64_t)> build) {
+  SmallVector<OpFoldResult> sizes = indices(b, type.getShape());
+  if (type.isDynamicDim(0))
+    sizes[0] = tensor::getMixedSize(b, loc, like, 0);
+  Value acc = emptyTensor(b, loc, type, sizes);
+  int64_t size = type.getDimSize(dim) / groups;
+  for (int64_t g = 0; g < groups; ++g) {
+    Value part = build(g);
+    SmallVector<OpFoldResult> offsets(4, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> partSizes = sizes;
+    offsets[dim] = b.getIndexAttr(g * size);
+    partSizes[dim] = b.getIndexAttr(size);
+    acc = tensor::InsertSliceOp::create(b, loc, part, acc, offsets, partSizes,
+                                        indices(b, {1, 1, 1, 1}));
+  }
+  return acc;
+}
+
 namespace {
 
 /// conv2d as im2col and a matmul: out[f, (n, i, j)] = sum_k w[f, k] *
@@ -279,6 +316,8 @@ namespace {
 /// deepc-tile fuses an elementwise consumer such as the ReLU).
 struct Conv2dLowering : OpConversionPattern<nn::Conv2dOp> {
   using OpConversionPattern::OpConversionPattern;
+  /// Groups > 1 become ops of this kind with groups = 1.
+  void initialize() { setHasBoundedRewriteRecursion(); }
 
   LogicalResult
   matchAndRewrite(nn::Conv2dOp op, OpAdaptor adaptor,
@@ -291,9 +330,22 @@ struct Conv2dLowering : OpConversionPattern<nn::Conv2dOp> {
     auto wType = cast<RankedTensorType>(w.getType());
     int64_t f = wType.getDimSize(0), oh = type.getDimSize(2),
             ow = type.getDimSize(3);
+    if (int64_t groups = op.getGroups(); groups > 1) {
+      int64_t cg = wType.getDimSize(1), fg = f / groups;
+      Value bias = adaptor.getBias();
+      rewriter.replaceOp(
+          op, perGroup(b, loc, type, x, groups, 1, [&](int64_t g) -> Value {
+            return nn::Conv2dOp::create(
+                b, loc, sliceDim(b, loc, x, 1, g * cg, cg),
+                sliceDim(b, loc, w, 0, g * fg, fg),
+                bias ? sliceDim(b, loc, bias, 0, g * fg, fg) : Value(),
+                op.getStride(), op.getPadding(), op.getDilation(), 1);
+          }));
+      return success();
+    }
     Value col =
         im2col(b, loc, pad2d(b, loc, x, op.getPadding()), wType.getDimSize(2),
-               wType.getDimSize(3), op.getStride(), oh, ow);
+               wType.getDimSize(3), op.getStride(), op.getDilation(), oh, ow);
     Value product = matmul(b, loc, weightMatrix(b, loc, w, false), col);
     SmallVector<OpFoldResult> sizes = sizesLike(b, loc, type, x);
     auto productType = RankedTensorType::get({f, type.getDimSize(0), oh, ow},
@@ -330,6 +382,8 @@ struct Conv2dLowering : OpConversionPattern<nn::Conv2dOp> {
 /// passes over parts of the input adjoint, with static bounds.
 struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
   using OpConversionPattern::OpConversionPattern;
+  /// Groups > 1 become ops of this kind with groups = 1.
+  void initialize() { setHasBoundedRewriteRecursion(); }
 
   LogicalResult
   matchAndRewrite(nn::Conv2dGradInputOp op, OpAdaptor adaptor,
@@ -342,8 +396,22 @@ struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
     auto wType = cast<RankedTensorType>(w.getType());
     RankedTensorType type = op.getType();
     Type elem = type.getElementType();
-    ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
+    ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding(),
+                      dilation = op.getDilation();
     int64_t c = wType.getDimSize(1);
+    if (int64_t groups = op.getGroups(); groups > 1) {
+      int64_t fg = wType.getDimSize(0) / groups;
+      auto partType = RankedTensorType::get(
+          {type.getDimSize(0), c, type.getDimSize(2), type.getDimSize(3)},
+          elem);
+      rewriter.replaceOp(
+          op, perGroup(b, loc, type, g, groups, 1, [&](int64_t k) -> Value {
+            return nn::Conv2dGradInputOp::create(
+                b, loc, partType, sliceDim(b, loc, g, 1, k * fg, fg),
+                sliceDim(b, loc, w, 0, k * fg, fg), stride, pad, dilation, 1);
+          }));
+      return success();
+    }
     int64_t kernel[2] = {wType.getDimSize(2), wType.getDimSize(3)};
     int64_t out[2] = {gType.getDimSize(2), gType.getDimSize(3)};
     int64_t in[2] = {type.getDimSize(2), type.getDimSize(3)};
@@ -367,7 +435,8 @@ struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
     for (int64_t a = 0; a < kernel[0]; ++a) {
       for (int64_t bb = 0; bb < kernel[1]; ++bb) {
         // Output positions i with 0 <= i s + offset - pad < in.
-        int64_t offset[2] = {a, bb}, first[2], count[2];
+        int64_t offset[2] = {a * dilation[0], bb * dilation[1]}, first[2],
+                count[2];
         bool empty = false;
         for (int d = 0; d < 2; ++d) {
           int64_t lo = pad[d] - offset[d];
@@ -394,8 +463,8 @@ struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
             {dc * (kernel[0] * kernel[1]) + a * kernel[1] + bb, dn, di, dj},
             context);
         SmallVector<OpFoldResult> dstOffsets =
-            indices(b, {0, 0, first[0] * stride[0] + a - pad[0],
-                        first[1] * stride[1] + bb - pad[1]});
+            indices(b, {0, 0, first[0] * stride[0] + offset[0] - pad[0],
+                        first[1] * stride[1] + offset[1] - pad[1]});
         SmallVector<OpFoldResult> dstSizes = {n, b.getIndexAttr(c),
                                               b.getIndexAttr(count[0]),
                                               b.getIndexAttr(count[1])};
@@ -425,6 +494,8 @@ struct Conv2dGradInputLowering : OpConversionPattern<nn::Conv2dGradInputOp> {
 /// one generic reads dwT back as [F, C, KH, KW].
 struct Conv2dGradWeightLowering : OpConversionPattern<nn::Conv2dGradWeightOp> {
   using OpConversionPattern::OpConversionPattern;
+  /// Groups > 1 become ops of this kind with groups = 1.
+  void initialize() { setHasBoundedRewriteRecursion(); }
 
   LogicalResult
   matchAndRewrite(nn::Conv2dGradWeightOp op, OpAdaptor adaptor,
@@ -436,9 +507,23 @@ struct Conv2dGradWeightLowering : OpConversionPattern<nn::Conv2dGradWeightOp> {
     Value g = adaptor.getGrad();
     auto gType = cast<RankedTensorType>(g.getType());
     int64_t kh = type.getDimSize(2), kw = type.getDimSize(3);
-    Value col =
-        im2col(b, loc, pad2d(b, loc, adaptor.getInput(), op.getPadding()), kh,
-               kw, op.getStride(), gType.getDimSize(2), gType.getDimSize(3));
+    Value x = adaptor.getInput();
+    if (int64_t groups = op.getGroups(); groups > 1) {
+      int64_t fg = type.getDimSize(0) / groups, cg = type.getDimSize(1);
+      auto partType =
+          RankedTensorType::get({fg, cg, kh, kw}, type.getElementType());
+      rewriter.replaceOp(
+          op, perGroup(b, loc, type, g, groups, 0, [&](int64_t k) -> Value {
+            return nn::Conv2dGradWeightOp::create(
+                b, loc, partType, sliceDim(b, loc, g, 1, k * fg, fg),
+                sliceDim(b, loc, x, 1, k * cg, cg), op.getStride(),
+                op.getPadding(), op.getDilation(), 1);
+          }));
+      return success();
+    }
+    Value col = im2col(b, loc, pad2d(b, loc, x, op.getPadding()), kh, kw,
+                       op.getStride(), op.getDilation(), gType.getDimSize(2),
+                       gType.getDimSize(3));
     Value gCols = tensor::CollapseShapeOp::create(
         b, loc, permute(b, loc, g, {0, 2, 3, 1}), twoGroups(3, 4));
     Value dwT = matmul(b, loc, col, gCols);

@@ -28,3 +28,17 @@ func.func @grads(%g: tensor<?x6x4x4xf32>, %w: tensor<6x3x3x3xf32>, %x: tensor<?x
   %3 = nn.avgpool2d_grad %gp kernel = [3, 3] stride = [2, 2] : tensor<?x3x3x3xf32> -> tensor<?x3x8x8xf32>
   return %0, %1, %2, %3 : tensor<?x3x8x8xf32>, tensor<6x3x3x3xf32>, tensor<?x3x8x8xf32>, tensor<?x3x8x8xf32>
 }
+
+// Dilation and groups print only when they differ from 1.
+// CHECK-LABEL: func.func @dilated_grouped
+// CHECK: nn.conv2d %arg0, %arg1 stride = [1, 1] padding = [2, 1] dilation = [2, 1] groups = 2 : tensor<?x4x8x8xf32>, tensor<6x2x3x3xf32> -> tensor<?x6x8x8xf32>
+// CHECK: nn.conv2d_grad_input %{{.*}}, %arg1 stride = [1, 1] padding = [2, 1] dilation = [2, 1] groups = 2 : tensor<?x6x8x8xf32>, tensor<6x2x3x3xf32> -> tensor<?x4x8x8xf32>
+// CHECK: nn.conv2d_grad_weight %{{.*}}, %arg0 stride = [1, 1] padding = [2, 1] dilation = [2, 1] groups = 2 : tensor<?x6x8x8xf32>, tensor<?x4x8x8xf32> -> tensor<6x2x3x3xf32>
+// CHECK: nn.conv2d %arg0, %arg2 stride = [1, 1] padding = [0, 0] groups = 4 : tensor<?x4x8x8xf32>, tensor<4x1x3x3xf32> -> tensor<?x4x6x6xf32>
+func.func @dilated_grouped(%x: tensor<?x4x8x8xf32>, %w: tensor<6x2x3x3xf32>, %d: tensor<4x1x3x3xf32>) -> (tensor<?x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<?x4x6x6xf32>) {
+  %0 = nn.conv2d %x, %w stride = [1, 1] padding = [2, 1] dilation = [2, 1] groups = 2 : tensor<?x4x8x8xf32>, tensor<6x2x3x3xf32> -> tensor<?x6x8x8xf32>
+  %1 = nn.conv2d_grad_input %0, %w stride = [1, 1] padding = [2, 1] dilation = [2, 1] groups = 2 : tensor<?x6x8x8xf32>, tensor<6x2x3x3xf32> -> tensor<?x4x8x8xf32>
+  %2 = nn.conv2d_grad_weight %0, %x stride = [1, 1] padding = [2, 1] dilation = [2, 1] groups = 2 : tensor<?x6x8x8xf32>, tensor<?x4x8x8xf32> -> tensor<6x2x3x3xf32>
+  %3 = nn.conv2d %x, %d stride = [1, 1] padding = [0, 0] dilation = [1, 1] groups = 4 : tensor<?x4x8x8xf32>, tensor<4x1x3x3xf32> -> tensor<?x4x6x6xf32>
+  return %1, %2, %3 : tensor<?x4x8x8xf32>, tensor<6x2x3x3xf32>, tensor<?x4x6x6xf32>
+}

@@ -144,3 +144,53 @@ func.func @pool_grads(%g: tensor<?x3x4x4xf32>, %x: tensor<?x3x8x8xf32>) -> (tens
   %1 = nn.avgpool2d_grad %g kernel = [2, 2] stride = [2, 2] : tensor<?x3x4x4xf32> -> tensor<?x3x8x8xf32>
   return %0, %1 : tensor<?x3x8x8xf32>, tensor<?x3x8x8xf32>
 }
+
+// -----
+
+// groups = 2: one groups = 1 convolution per group on channel slices
+// (input channels 2g..2g+1, filters 3g..3g+2), each im2col and a matmul,
+// the results inserted side by side; dilation 2 along the height: im2col
+// reads row i + 2a.
+// CHECK-LABEL: func.func @grouped
+// CHECK: tensor.extract_slice %arg0[0, 0, 0, 0] [%{{.*}}, 2, 6, 6] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %arg1[0, 0, 0, 0] [3, 2, 3, 3] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %arg2[0] [3] [1]
+// CHECK: arith.muli %{{.*}}, %c2 : index
+// CHECK: linalg.matmul
+// CHECK: %[[G0:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 3, 2, 6] [1, 1, 1, 1] : tensor<?x3x2x6xf32> into tensor<?x6x2x6xf32>
+// CHECK: tensor.extract_slice %arg0[0, 2, 0, 0] [%{{.*}}, 2, 6, 6] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %arg1[3, 0, 0, 0] [3, 2, 3, 3] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %arg2[3] [3] [1]
+// CHECK: linalg.matmul
+// CHECK: tensor.insert_slice %{{.*}} into %[[G0]][0, 3, 0, 0] [%{{.*}}, 3, 2, 6] [1, 1, 1, 1] : tensor<?x3x2x6xf32> into tensor<?x6x2x6xf32>
+func.func @grouped(%x: tensor<?x4x6x6xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf32>) -> tensor<?x6x2x6xf32> {
+  %0 = nn.conv2d %x, %w, %b stride = [1, 1] padding = [0, 1] dilation = [2, 1] groups = 2 : tensor<?x4x6x6xf32>, tensor<6x2x3x3xf32>, tensor<6xf32> -> tensor<?x6x2x6xf32>
+  return %0 : tensor<?x6x2x6xf32>
+}
+
+// -----
+
+// The gradients of a grouped, dilated conv2d: per group, col2im adds the
+// kernel rows a = 0, 1, 2 at input rows 2a (dilation 2) into the group's
+// input adjoint, which goes to channels 2g..2g+1; the weight adjoint of
+// group g is filters 3g..3g+2.
+// CHECK-LABEL: func.func @grouped_grads
+// CHECK: tensor.extract_slice %arg0[0, 0, 0, 0] [%{{.*}}, 3, 2, 6] [1, 1, 1, 1]
+// CHECK: linalg.matmul
+// CHECK: tensor.insert_slice %{{.*}}[0, 0, 0, 0] [%{{.*}}, 2, 2, 5]
+// CHECK: tensor.insert_slice %{{.*}}[0, 0, 2, 0] [%{{.*}}, 2, 2, 5]
+// CHECK: tensor.insert_slice %{{.*}}[0, 0, 4, 0] [%{{.*}}, 2, 2, 5]
+// CHECK: %[[D0:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 2, 6, 6] [1, 1, 1, 1] : tensor<?x2x6x6xf32> into tensor<?x4x6x6xf32>
+// CHECK: tensor.extract_slice %arg0[0, 3, 0, 0] [%{{.*}}, 3, 2, 6] [1, 1, 1, 1]
+// CHECK: tensor.insert_slice %{{.*}} into %[[D0]][0, 2, 0, 0] [%{{.*}}, 2, 6, 6] [1, 1, 1, 1] : tensor<?x2x6x6xf32> into tensor<?x4x6x6xf32>
+// CHECK: tensor.extract_slice %arg2[0, 0, 0, 0] [%{{.*}}, 2, 6, 6] [1, 1, 1, 1]
+// CHECK: linalg.matmul
+// CHECK: %[[W0:.*]] = tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [3, 2, 3, 3] [1, 1, 1, 1] : tensor<3x2x3x3xf32> into tensor<6x2x3x3xf32>
+// CHECK: tensor.extract_slice %arg2[0, 2, 0, 0] [%{{.*}}, 2, 6, 6] [1, 1, 1, 1]
+// CHECK: linalg.matmul
+// CHECK: tensor.insert_slice %{{.*}} into %[[W0]][3, 0, 0, 0] [3, 2, 3, 3] [1, 1, 1, 1] : tensor<3x2x3x3xf32> into tensor<6x2x3x3xf32>
+func.func @grouped_grads(%g: tensor<?x6x2x6xf32>, %w: tensor<6x2x3x3xf32>, %x: tensor<?x4x6x6xf32>) -> (tensor<?x4x6x6xf32>, tensor<6x2x3x3xf32>) {
+  %0 = nn.conv2d_grad_input %g, %w stride = [1, 1] padding = [0, 1] dilation = [2, 1] groups = 2 : tensor<?x6x2x6xf32>, tensor<6x2x3x3xf32> -> tensor<?x4x6x6xf32>
+  %1 = nn.conv2d_grad_weight %g, %x stride = [1, 1] padding = [0, 1] dilation = [2, 1] groups = 2 : tensor<?x6x2x6xf32>, tensor<?x4x6x6xf32> -> tensor<6x2x3x3xf32>
+  return %0, %1 : tensor<?x4x6x6xf32>, tensor<6x2x3x3xf32>
+}
