@@ -340,11 +340,8 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
             [](OpBuilder &b, Location l, ValueRange args) {
               Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
               Value e = math::ExpOp::create(b, l, shifted);
-              // reassoc as every float sum here (the header says why).
               linalg::YieldOp::create(
-                  b, l,
-                  ValueRange{arith::AddFOp::create(
-                      b, l, e, args[2], arith::FastMathFlags::reassoc)});
+                  b, l, ValueRange{arith::AddFOp::create(b, l, e, args[2])});
             })
             .getResult(0);
 

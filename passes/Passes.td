@@ -345,7 +345,9 @@ def VectorizeReductionsPass : Pass<"deepc-vectorize-reductions", "mlir::ModuleOp
     whose body is elementwise arith/math ending in a combiner deepc may
     reorder (`arith.addf`/`arith.mulf` with `reassoc`, `arith.maximumf`,
     `minimumf`, `maxnumf`, `minnumf`) becomes scf loops over vectors of the
-    target's width (the module's `deepc.target`): four rows at a time, one
+    target's width (the module's `deepc.target`), when the rows are at
+    least four vectors long and of a length known at compile time (shorter
+    ones keep LLVM's loop, and the order of their sums): four rows at a time, one
     accumulator each (one row and four accumulators with no parallel loop),
     the last partial vector a masked load whose other lanes are the
     combiner's neutral element, then `vector.reduction` per row combined

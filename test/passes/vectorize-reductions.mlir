@@ -11,9 +11,9 @@
 #row = affine_map<(d0, d1) -> (d0, d1)>
 #out = affine_map<(d0, d1) -> (d0)>
 module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
-  func.func @sumsq(%x: memref<?x13xf32>, %o: memref<?xf32>) {
+  func.func @sumsq(%x: memref<?x77xf32>, %o: memref<?xf32>) {
     linalg.generic {indexing_maps = [#row, #out], iterator_types = ["parallel", "reduction"]}
-        ins(%x : memref<?x13xf32>) outs(%o : memref<?xf32>) {
+        ins(%x : memref<?x77xf32>) outs(%o : memref<?xf32>) {
     ^bb0(%in: f32, %acc: f32):
       %sq = arith.mulf %in, %in : f32
       %s = arith.addf %sq, %acc fastmath<reassoc> : f32
@@ -26,11 +26,12 @@ module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 
 // CHECK:         %[[M:.*]] = arith.constant dense<[true, true, true, true, true, false, false, false]> : vector<8xi1>
 // CHECK-NOT:     linalg.generic
 // CHECK:         scf.for %[[R:.*]] = %c0 to %{{.*}} step %c4
-// 13 = one whole vector (k = 0) and a partial one (k = 8), for 4 rows.
-// CHECK:           vector.load %{{.*}}[%[[R]], %c0] : memref<?x13xf32>, vector<8xf32>
-// CHECK:           %[[R1:.*]] = arith.addi %[[R]], %c1
-// CHECK:           vector.load %{{.*}}[%[[R1]], %c0] : memref<?x13xf32>, vector<8xf32>
-// CHECK:           vector.maskedload %{{.*}}[%[[R]], %c8], %[[M]]
+// CHECK:           scf.for %[[K:.*]] = %c0 to %c72 step %c8 iter_args
+// CHECK:             vector.load %{{.*}}[%[[R]], %[[K]]] : memref<?x77xf32>, vector<8xf32>
+// CHECK:             vector.load %{{.*}}[%{{.*}}, %[[K]]] : memref<?x77xf32>, vector<8xf32>
+// 77 = nine whole vectors (k = 0 .. 64) and a partial one (k = 72), for
+// 4 rows.
+// CHECK:           vector.maskedload %{{.*}}[%[[R]], %c72], %[[M]]
 // CHECK:           arith.select %[[M]], %{{.*}}, %cst{{.*}} : vector<8xi1>, vector<8xf32>
 // CHECK:           vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
 // CHECK:           memref.load %{{.*}}[%[[R]]] : memref<?xf32>
@@ -42,21 +43,21 @@ module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 
 // CHECK:           vector.maskedload
 // CHECK:           vector.reduction <add>
 // WIDE-LABEL: func.func @sumsq
-// WIDE-NOT:     vector.load
-// WIDE:         vector.maskedload %{{.*}} : memref<?x13xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// WIDE:         vector.load %{{.*}} : memref<?x77xf32>, vector<16xf32>
+// WIDE:         vector.maskedload %{{.*}}[%{{.*}}, %c64], %{{.*}} : memref<?x77xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
 // WIDE:         vector.reduction <add>, %{{.*}} : vector<16xf32> into f32
 
 // -----
 
 // softmax's row maximum, minus it: an input that does not depend on the
 // reduction loop (one value a row) is broadcast; the maximum's neutral
-// element is -inf; a dynamic row length gets a loop of masked vectors.
+// element is -inf.
 #row = affine_map<(d0, d1) -> (d0, d1)>
 #out = affine_map<(d0, d1) -> (d0)>
 module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
-  func.func @shifted_max(%x: memref<?x?xf32>, %m: memref<?xf32>, %o: memref<?xf32>) {
+  func.func @shifted_max(%x: memref<?x100xf32>, %m: memref<?xf32>, %o: memref<?xf32>) {
     linalg.generic {indexing_maps = [#row, #out, #out], iterator_types = ["parallel", "reduction"]}
-        ins(%x, %m : memref<?x?xf32>, memref<?xf32>) outs(%o : memref<?xf32>) {
+        ins(%x, %m : memref<?x100xf32>, memref<?xf32>) outs(%o : memref<?xf32>) {
     ^bb0(%in: f32, %mx: f32, %acc: f32):
       %d = arith.subf %in, %mx : f32
       %r = arith.maximumf %d, %acc : f32
@@ -69,15 +70,13 @@ module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 
 // CHECK-DAG:     %[[NEG:.*]] = arith.constant dense<0xFF800000> : vector<8xf32>
 // CHECK:         scf.for %[[R:.*]] = %c0 to %{{.*}} step %c4
 // CHECK:           scf.for %[[K:.*]] = %c0 to %{{.*}} step %c8 iter_args(%[[A0:.*]] = %[[NEG]], %{{.*}} = %[[NEG]], %{{.*}} = %[[NEG]], %{{.*}} = %[[NEG]])
-// CHECK:             %[[V:.*]] = vector.load %{{.*}}[%[[R]], %[[K]]] : memref<?x?xf32>, vector<8xf32>
+// CHECK:             %[[V:.*]] = vector.load %{{.*}}[%[[R]], %[[K]]] : memref<?x100xf32>, vector<8xf32>
 // CHECK:             %[[S:.*]] = memref.load %{{.*}}[%[[R]]] : memref<?xf32>
 // CHECK:             %[[B:.*]] = vector.broadcast %[[S]] : f32 to vector<8xf32>
 // CHECK:             %[[D:.*]] = arith.subf %[[V]], %[[B]] : vector<8xf32>
 // CHECK:             arith.maximumf %[[A0]], %[[D]] : vector<8xf32>
-// CHECK:           scf.for %{{.*}} step %c8 iter_args
-// CHECK:             arith.cmpi sgt
-// CHECK:             vector.maskedload
-// CHECK:             arith.select %{{.*}}, %{{.*}}, %[[NEG]]
+// CHECK:           vector.maskedload %{{.*}}[%[[R]], %c96]
+// CHECK:           arith.select %{{.*}}, %{{.*}}, %[[NEG]]
 // CHECK:           vector.reduction <maximumf>, %{{.*}} : vector<8xf32> into f32
 
 // -----
@@ -138,41 +137,53 @@ module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 
 
 // Left alone: a sum in order (no reassoc), a reduction along a dimension
 // that is not contiguous (a column sum), a reduction whose loop is outside
-// a parallel one.
+// a parallel one, rows shorter than four vectors or of unknown length.
 #row = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1, d0)>
 #out = affine_map<(d0, d1) -> (d0)>
 #out1 = affine_map<(d0, d1) -> (d1)>
 module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 256 : i64, vector_registers = 16 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 33554432 : i64}} {
-  func.func @left_alone(%x: memref<?x16xf32>, %y: memref<16x?xf32>, %o: memref<?xf32>, %p: memref<16xf32>) {
+  func.func @left_alone(%x: memref<?x128xf32>, %y: memref<128x?xf32>, %o: memref<?xf32>, %p: memref<128xf32>, %short: memref<?x16xf32>, %d: memref<?x?xf32>) {
     linalg.generic {indexing_maps = [#row, #out], iterator_types = ["parallel", "reduction"]}
-        ins(%x : memref<?x16xf32>) outs(%o : memref<?xf32>) {
+        ins(%x : memref<?x128xf32>) outs(%o : memref<?xf32>) {
     ^bb0(%in: f32, %acc: f32):
       %e = math.exp %in : f32
       %s = arith.addf %e, %acc : f32
       linalg.yield %s : f32
     }
     linalg.generic {indexing_maps = [#col, #out], iterator_types = ["parallel", "reduction"]}
-        ins(%y : memref<16x?xf32>) outs(%o : memref<?xf32>) {
+        ins(%y : memref<128x?xf32>) outs(%o : memref<?xf32>) {
     ^bb0(%in: f32, %acc: f32):
       %s = arith.addf %in, %acc fastmath<reassoc> : f32
       linalg.yield %s : f32
     }
     linalg.generic {indexing_maps = [#row, #out1], iterator_types = ["reduction", "parallel"]}
-        ins(%x : memref<?x16xf32>) outs(%p : memref<16xf32>) {
+        ins(%x : memref<?x128xf32>) outs(%p : memref<128xf32>) {
     ^bb0(%in: f32, %acc: f32):
       %s = arith.addf %in, %acc fastmath<reassoc> : f32
       linalg.yield %s : f32
+    }
+    linalg.generic {indexing_maps = [#row, #out], iterator_types = ["parallel", "reduction"]}
+        ins(%short : memref<?x16xf32>) outs(%o : memref<?xf32>) {
+    ^bb0(%in: f32, %acc: f32):
+      %m = arith.maximumf %in, %acc : f32
+      linalg.yield %m : f32
+    }
+    linalg.generic {indexing_maps = [#row, #out], iterator_types = ["parallel", "reduction"]}
+        ins(%d : memref<?x?xf32>) outs(%o : memref<?xf32>) {
+    ^bb0(%in: f32, %acc: f32):
+      %m = arith.maximumf %in, %acc : f32
+      linalg.yield %m : f32
     }
     return
   }
 }
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT:     vector.
-// CHECK-COUNT-3: linalg.generic
+// CHECK-COUNT-5: linalg.generic
 // CHECK-NOT:     vector.
 // WIDE-LABEL: func.func @left_alone
-// WIDE-COUNT-3: linalg.generic
+// WIDE-COUNT-5: linalg.generic
 
 // -----
 
@@ -180,9 +191,9 @@ module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 
 #row = affine_map<(d0, d1) -> (d0, d1)>
 #out = affine_map<(d0, d1) -> (d0)>
 module attributes {deepc.target = {cpu = "generic-rv64", features = "", triple = "riscv64-unknown-linux-gnu", vector_bits = 0 : i64, vector_registers = 8 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 0 : i64}} {
-  func.func @scalar_target(%x: memref<?x16xf32>, %o: memref<?xf32>) {
+  func.func @scalar_target(%x: memref<?x128xf32>, %o: memref<?xf32>) {
     linalg.generic {indexing_maps = [#row, #out], iterator_types = ["parallel", "reduction"]}
-        ins(%x : memref<?x16xf32>) outs(%o : memref<?xf32>) {
+        ins(%x : memref<?x128xf32>) outs(%o : memref<?xf32>) {
     ^bb0(%in: f32, %acc: f32):
       %s = arith.addf %in, %acc fastmath<reassoc> : f32
       linalg.yield %s : f32
