@@ -275,7 +275,9 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     auto size = pair(1, 1, 1);
     if (!size || !requireRank(4, 4))
       return Type();
-    if (Expr *e = call.resolved[2]; up && e) {
+    // adaptive_avgpool2d has no third argument: read `mode` of upsample2d
+    // only.
+    if (Expr *e = up ? call.resolved[2] : nullptr) {
       auto *word = llvm::dyn_cast<NameExpr>(e);
       if (!word || (word->name != "nearest" && word->name != "bilinear")) {
         diags.error(
