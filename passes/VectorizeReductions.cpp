@@ -392,8 +392,6 @@ private:
   Value element(ArrayRef<Value> ivs, int64_t row, ArrayRef<Value> reductionIvs,
                 Value k, Value mask) {
     SmallVector<Value> loopIvs = rowIndices(ivs, row);
-    if (r.parallel == 0)
-      loopIvs.clear();
     llvm::append_range(loopIvs, reductionIvs);
     loopIvs.push_back(k);
     unsigned inner = r.loops - 1;
