@@ -179,10 +179,12 @@ module attributes {deepc.target = {cpu = "znver3", features = "", vector_bits = 
   }
 }
 // CHECK-LABEL: func.func @left_alone
+// AUDIT: unchanged: none of these five fits the pass, each must stay a linalg.generic.
 // CHECK-NOT:     vector.
 // CHECK-COUNT-5: linalg.generic
 // CHECK-NOT:     vector.
 // WIDE-LABEL: func.func @left_alone
+// AUDIT: unchanged: at 512 bits the same five still stay as they are.
 // WIDE-COUNT-5: linalg.generic
 
 // -----
@@ -202,5 +204,6 @@ module attributes {deepc.target = {cpu = "generic-rv64", features = "", triple =
   }
 }
 // CHECK-LABEL: func.func @scalar_target
+// AUDIT: unchanged: a target without vector registers must keep its scalar reduction.
 // CHECK-NOT:     vector.
 // CHECK:         linalg.generic
