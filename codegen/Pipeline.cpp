@@ -174,8 +174,9 @@ static void addBufferizedStage(OpPassManager &pm) {
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createStridedCopyToLoopsPass());
-  // Row reductions in vectors of the target's width (before
-  // convert-linalg-to-loops takes what is left).
+  // Direct convolutions and row reductions in vectors of the target's
+  // width (before convert-linalg-to-loops takes what is left).
+  pm.addPass(createVectorizeConvPass());
   pm.addPass(createVectorizeReductionsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -26,7 +26,9 @@ using namespace deepc;
 
 /// Whether the linalg consumer owning `operand` reads it broadcast along
 /// some of its loops (its indexing map there is a projected permutation
-/// naming fewer loops than it has: a per-channel scale read by every element).
+/// naming fewer loops than it has: a per-channel scale read by every
+/// element), or through windows (a map that is not a projected permutation:
+/// a convolution's padded input, read at i + a).
 /// A producer fused there would be computed once per element of the
 /// consumer instead of once per element of its own: batchnorm's
 /// rsqrt(var + eps) once per pixel rather than per channel.
@@ -37,11 +39,14 @@ static bool broadcastsInto(OpOperand *operand) {
   // Unit dims read at 0 (a row statistic kept as N x R x 1) count as
   // broadcasts too.
   AffineMap map = consumer.getMatchingIndexingMap(operand);
+  // Read through windows (a convolution's x[i + a]): each element is read
+  // once per window it is in, so a fused producer would run that often.
+  if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
+    return true;
   unsigned dims = llvm::count_if(map.getResults(), [](AffineExpr e) {
     return isa<AffineDimExpr>(e);
   });
-  return map.isProjectedPermutation(/*allowZeroInResults=*/true) &&
-         dims < map.getNumDims();
+  return dims < map.getNumDims();
 }
 
 /// Whether the elementwise generic producing `operand` is read by no op but

@@ -169,7 +169,10 @@ def FusePass : Pass<"deepc-fuse", "mlir::ModuleOp"> {
     - a producer read by two linalg ops otherwise (an exp, a sum of two
       full tensors) is not fused: each would compute it again;
     - a producer read broadcast by its consumer (a per-channel scale read
-      by every pixel) is not fused: it would be computed per element.
+      by every pixel) is not fused: it would be computed per element;
+      nor one read through windows (a convolution's padded input, read at
+      i + a by the channels-last convolution): it would be computed once
+      per window it is in.
 
     Contractions (matmul, convolution's im2col matmul) are neither
     producers nor consumers: their epilogues (bias, activation, batchnorm's
@@ -361,6 +364,32 @@ def VectorizeReductionsPass : Pass<"deepc-vectorize-reductions", "mlir::ModuleOp
            "Vector width in bits instead of the target's (0: the target's)">,
   ];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
+                           "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
+def VectorizeConvPass : Pass<"deepc-vectorize-conv", "mlir::ModuleOp"> {
+  let summary = "Direct convolutions on buffers as register-blocked vector loops";
+  let description = [{
+    A `linalg.conv_2d_nchw_fchw` on buffers with stride and dilation 1, f32,
+    static sizes but the batch and contiguous rows (what LowerNNConv emits
+    for a convolution with few output channels, on the padded input)
+    becomes scf loops over vectors of the target's width (the module's
+    `deepc.target`): for each batch element, block of output channels and
+    output row, blocks of vectors along the row (the last one masked) whose
+    accumulators, input vectors and filter broadcast fit the target's vector
+    registers; the sum over (input channel, kernel row, kernel column) runs
+    in that order. The output's values (the bias, or zeros) are the
+    accumulators' start. Anything else is left to convert-linalg-to-loops.
+    `-debug-only=deepc-vectorize-conv` says what was taken, with its block,
+    and why the rest was not. A target without vectors takes nothing.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"0",
+           "Vector width in bits instead of the target's (0: the target's)">,
+    Option<"vectorRegisters", "vector-registers", "unsigned", /*default=*/"0",
+           "Vector registers instead of the target's (0: the target's)">,
+  ];
+  let dependentDialects = ["mlir::affine::AffineDialect", "mlir::vector::VectorDialect", "mlir::scf::SCFDialect",
                            "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }
 

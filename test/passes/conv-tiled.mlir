@@ -9,6 +9,12 @@
 // static remainder tile along it: conv2d reduces over it (16 x 160 times
 // 160 x N*100), conv2d_grad_input has it as rows (160 x 16 times
 // 16 x N*100) and conv2d_grad_weight too (160 x N*100 times N*100 x 16).
+// On a target with vector registers the convolution and its weight
+// gradient are direct convolutions instead (lower-nn-conv-direct.mlir), so
+// the module's target here has none (RISC-V without V); deepc-tile's
+// options give it its vectors.
+
+module attributes {deepc.target = {cpu = "generic-rv64", features = "", triple = "riscv64-unknown-linux-gnu", vector_bits = 0 : i64, vector_registers = 8 : i64, l1_bytes = 32768 : i64, l2_bytes = 524288 : i64, l3_bytes = 0 : i64}} {
 
 // CHECK-LABEL: func.func @conv
 // CHECK-NOT: "reduction"
@@ -31,4 +37,5 @@ func.func @grads(%g: tensor<?x16x10x10xf32>, %w: tensor<16x6x5x5xf32>, %x: tenso
   %0 = nn.conv2d_grad_input %g, %w stride = [1, 1] padding = [0, 0] : tensor<?x16x10x10xf32>, tensor<16x6x5x5xf32> -> tensor<?x6x14x14xf32>
   %1 = nn.conv2d_grad_weight %g, %x stride = [1, 1] padding = [0, 0] : tensor<?x16x10x10xf32>, tensor<?x6x14x14xf32> -> tensor<16x6x5x5xf32>
   return %0, %1 : tensor<?x6x14x14xf32>, tensor<16x6x5x5xf32>
+}
 }
