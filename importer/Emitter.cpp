@@ -18,7 +18,9 @@ std::string formatDims(llvm::ArrayRef<int64_t> dims) {
   std::string s = "[";
   for (size_t k = 0; k < dims.size(); ++k) {
     s += k ? ", " : "";
-    s += dims[k] == kN ? "N" : dims[k] == kUnknown ? "?" : std::to_string(dims[k]);
+    s += dims[k] == kN         ? "N"
+         : dims[k] == kUnknown ? "?"
+                               : std::to_string(dims[k]);
   }
   return s + "]";
 }
@@ -149,10 +151,22 @@ llvm::Expected<Const> readTensor(const onnx::TensorProto &t) {
     c.isFloat = false;
     if (hasRaw) {
       switch (t.data_type()) {
-      case TP::INT32: size = 4; appendRaw<int32_t>(raw, c.i); break;
-      case TP::INT16: size = 2; appendRaw<int16_t>(raw, c.i); break;
-      case TP::INT8: size = 1; appendRaw<int8_t>(raw, c.i); break;
-      default: size = 1; appendRaw<uint8_t>(raw, c.i); break;
+      case TP::INT32:
+        size = 4;
+        appendRaw<int32_t>(raw, c.i);
+        break;
+      case TP::INT16:
+        size = 2;
+        appendRaw<int16_t>(raw, c.i);
+        break;
+      case TP::INT8:
+        size = 1;
+        appendRaw<int8_t>(raw, c.i);
+        break;
+      default:
+        size = 1;
+        appendRaw<uint8_t>(raw, c.i);
+        break;
       }
     } else {
       size = 1;
@@ -244,7 +258,8 @@ llvm::Expected<const Const *> Emitter::constInput(unsigned k,
   if (!v)
     return unsupported(llvm::Twine("needs its ") + what + " input");
   if (!v->cst)
-    return unsupported(llvm::Twine("its ") + what + " must be a constant "
+    return unsupported(llvm::Twine("its ") + what +
+                       " must be a constant "
                        "(an initializer or computed from shapes)");
   return &*v->cst;
 }
@@ -271,9 +286,8 @@ llvm::Expected<std::string> Emitter::operand(unsigned k) {
   if (!c.isFloat)
     return unsupported("integer constant tensors as operands are not "
                        "supported");
-  std::string onnxName = c.initializer.empty()
-                             ? current->input(int(k))
-                             : c.initializer;
+  std::string onnxName =
+      c.initializer.empty() ? current->input(int(k)) : c.initializer;
   std::string name = uniqueName(onnxName);
   body += "  param " + name + ": f32" + formatDims(c.shape) + " = zeros\n";
   addWeight(name, onnxName, c.shape, c.f);
@@ -286,7 +300,7 @@ void Emitter::bind(unsigned k, const std::string &expr,
                    std::vector<int64_t> shape, llvm::StringRef dtype,
                    llvm::StringRef layerName) {
   const std::string &output = current->output(int(k));
-  std::string name = !layerName.empty()          ? layerName.str()
+  std::string name = !layerName.empty()              ? layerName.str()
                      : graphOutputs.contains(output) ? uniqueName(output)
                                                      : nodeBinding(*current, k);
   body += "  " + name + " = " + expr + "\n";
@@ -337,11 +351,16 @@ llvm::Error Emitter::unsupported(const llvm::Twine &why) {
 
 static const char *nnType(int elemType) {
   switch (elemType) {
-  case onnx::TensorProto::FLOAT: return "f32";
-  case onnx::TensorProto::INT64: return "i64";
-  case onnx::TensorProto::INT32: return "i32";
-  case onnx::TensorProto::BOOL: return "bool";
-  default: return nullptr;
+  case onnx::TensorProto::FLOAT:
+    return "f32";
+  case onnx::TensorProto::INT64:
+    return "i64";
+  case onnx::TensorProto::INT32:
+    return "i32";
+  case onnx::TensorProto::BOOL:
+    return "bool";
+  default:
+    return nullptr;
   }
 }
 
@@ -387,8 +406,8 @@ llvm::Error Emitter::declareInputs(std::string &header) {
       }
     }
     v.ref = uniqueName(in.name());
-    list += (list.empty() ? "" : ", ") + v.ref + ": " + dtype +
-            formatDims(v.shape);
+    list +=
+        (list.empty() ? "" : ", ") + v.ref + ": " + dtype + formatDims(v.shape);
     values[in.name()] = std::move(v);
   }
   if (list.empty())

@@ -1,4 +1,5 @@
-//===- Emitter.h - ONNX nodes to .nn statements ------------------*- C++ -*-===//
+//===- Emitter.h - ONNX nodes to .nn statements ------------------*- C++
+//-*-===//
 //
 // Internal to the importer. The emitter walks the graph in order and keeps,
 // for every ONNX value, either the `.nn` binding that holds it with its
@@ -42,15 +43,17 @@ struct Const {
   std::vector<double> f;      ///< float elements
   std::vector<int64_t> i;     ///< integer elements (kN: the batch size)
   std::string initializer;    ///< the initializer's name, if one
-  int64_t numel() const { return isFloat ? int64_t(f.size()) : int64_t(i.size()); }
+  int64_t numel() const {
+    return isFloat ? int64_t(f.size()) : int64_t(i.size());
+  }
 };
 
 struct Value {
-  std::string ref;             ///< the `.nn` name of a tensor
-  std::vector<int64_t> shape;  ///< its dimensions
-  std::string dtype = "f32";   ///< its `.nn` element type
-  std::optional<Const> cst;    ///< set for a folded constant
-  bool poisoned = false;       ///< made by a node that failed
+  std::string ref;            ///< the `.nn` name of a tensor
+  std::vector<int64_t> shape; ///< its dimensions
+  std::string dtype = "f32";  ///< its `.nn` element type
+  std::optional<Const> cst;   ///< set for a folded constant
+  bool poisoned = false;      ///< made by a node that failed
 };
 
 /// The attributes of one node, read through one binder that knows their

@@ -1,4 +1,5 @@
-//===- Import.h - deepc import: ONNX models to .nn ---------------*- C++ -*-===//
+//===- Import.h - deepc import: ONNX models to .nn ---------------*- C++
+//-*-===//
 //
 // Reads an ONNX model (SPEC section 5, docs/IMPORT.md) with Debian's ONNX
 // library (checker, version converter, shape inference) and translates it,

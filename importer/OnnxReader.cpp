@@ -80,8 +80,8 @@ public:
       return fail(tensor, "external data location '" + location +
                               "' leaves the model's folder");
     if (llvm::sys::fs::is_directory(realFile))
-      return fail(tensor, "external data location '" + location +
-                              "' is a folder");
+      return fail(tensor,
+                  "external data location '" + location + "' is a folder");
     auto &buffer = files[realFile];
     if (!buffer) {
       auto read = llvm::MemoryBuffer::getFile(realFile, /*IsText=*/false,
@@ -107,8 +107,7 @@ public:
 
 private:
   llvm::Error fail(const onnx::TensorProto &tensor, const llvm::Twine &msg) {
-    return fileError(modelPath,
-                     "initializer '" + tensor.name() + "': " + msg);
+    return fileError(modelPath, "initializer '" + tensor.name() + "': " + msg);
   }
 
   std::string modelPath, folder;

@@ -1,4 +1,5 @@
-//===- OnnxReader.h - ONNX files in, checked and at one opset ----*- C++ -*-===//
+//===- OnnxReader.h - ONNX files in, checked and at one opset ----*- C++
+//-*-===//
 //
 // Internal to the importer: the only header that includes ONNX's.
 //

@@ -199,8 +199,7 @@ llvm::Error unsqueeze(Emitter &e, const Node &, Attrs &a) {
       return e.unsupported("axis out of range");
   std::vector<int64_t> shape;
   for (size_t k = 0, src = 0; k < rank; ++k)
-    shape.push_back(llvm::is_contained(axes, int64_t(k)) ? 1
-                                                          : x->shape[src++]);
+    shape.push_back(llvm::is_contained(axes, int64_t(k)) ? 1 : x->shape[src++]);
   if (x->cst) {
     Const c = *x->cst;
     c.shape = shape;
@@ -219,8 +218,8 @@ llvm::Error squeeze(Emitter &e, const Node &, Attrs &a) {
       return e.unsupported("axis out of range");
   std::vector<int64_t> shape;
   for (size_t k = 0; k < x->shape.size(); ++k) {
-    bool drop = axes.empty() ? x->shape[k] == 1
-                             : llvm::is_contained(axes, int64_t(k));
+    bool drop =
+        axes.empty() ? x->shape[k] == 1 : llvm::is_contained(axes, int64_t(k));
     if (drop && x->shape[k] != 1)
       return e.unsupported("squeezes a dimension that is not 1");
     if (!drop)
@@ -286,8 +285,8 @@ llvm::Error embedding(Emitter &e, const Node &n, const Const &w, Value *ids) {
                          "float initializer (an embedding)");
   std::string name =
       e.layerBinding(w.initializer.empty() ? n.input(0) : w.initializer);
-  e.addWeight(name + ".weight", w.initializer.empty() ? n.input(0) : w.initializer,
-              w.shape, w.f);
+  e.addWeight(name + ".weight",
+              w.initializer.empty() ? n.input(0) : w.initializer, w.shape, w.f);
   std::vector<int64_t> shape = ids->shape;
   shape.push_back(w.shape[1]);
   e.bind(0,
@@ -369,7 +368,8 @@ llvm::Error concat(Emitter &e, const Node &n, Attrs &a) {
 llvm::Error cast(Emitter &e, const Node &, Attrs &a) {
   TRY(x, tensorInput(e, 0));
   int64_t to = a.i("to", 0);
-  bool toFloat = to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::DOUBLE;
+  bool toFloat =
+      to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::DOUBLE;
   bool toInt = to == onnx::TensorProto::INT64 || to == onnx::TensorProto::INT32;
   if (x->cst && x->ref.empty() && (toFloat || toInt)) {
     Const c = *x->cst;
@@ -395,9 +395,9 @@ llvm::Error cast(Emitter &e, const Node &, Attrs &a) {
     e.alias(0, *x);
     return llvm::Error::success();
   }
-  return e.unsupported("a Cast of a " + x->dtype + " tensor to " +
-                       onnx::TensorProto::DataType_Name(
-                           onnx::TensorProto::DataType(to)));
+  return e.unsupported(
+      "a Cast of a " + x->dtype + " tensor to " +
+      onnx::TensorProto::DataType_Name(onnx::TensorProto::DataType(to)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -423,8 +423,7 @@ llvm::Error pad(Emitter &e, const Node &, Attrs &a) {
   TRY(x, tensorInput(e, 0));
   TRY(pads, e.constInput(1, "pads"));
   std::string mode = a.s("mode", "constant");
-  if (pads->isFloat ||
-      llvm::any_of(pads->i, [](int64_t p) { return p != 0; }))
+  if (pads->isFloat || llvm::any_of(pads->i, [](int64_t p) { return p != 0; }))
     return e.unsupported("Pad with non-zero pads (" + mode +
                          " mode) is not supported");
   e.alias(0, *x);
@@ -450,8 +449,8 @@ llvm::Error unary(Emitter &e, const Node &n, Attrs &) {
 /// Folds integer arithmetic on shape values (both operands constants).
 llvm::Error foldBinary(Emitter &e, const Node &n, const Const &a,
                        const Const &b) {
-  if (a.isFloat != b.isFloat || (a.numel() != b.numel() && a.numel() != 1 &&
-                                 b.numel() != 1))
+  if (a.isFloat != b.isFloat ||
+      (a.numel() != b.numel() && a.numel() != 1 && b.numel() != 1))
     return e.unsupported("arithmetic on constants of different types or "
                          "sizes");
   Const c = a.numel() >= b.numel() ? a : b;
@@ -461,8 +460,10 @@ llvm::Error foldBinary(Emitter &e, const Node &n, const Const &a,
     int64_t ka = a.numel() == 1 ? 0 : k, kb = b.numel() == 1 ? 0 : k;
     if (c.isFloat) {
       double x = a.f[ka], y = b.f[kb];
-      c.f[k] = op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y
-                                                                      : x / y;
+      c.f[k] = op == "Add"   ? x + y
+               : op == "Sub" ? x - y
+               : op == "Mul" ? x * y
+                             : x / y;
       continue;
     }
     int64_t x = a.i[ka], y = b.i[kb];
@@ -472,8 +473,10 @@ llvm::Error foldBinary(Emitter &e, const Node &n, const Const &a,
     }
     if (op == "Div" && y == 0)
       return e.unsupported("integer division by zero");
-    c.i[k] = op == "Add" ? x + y : op == "Sub" ? x - y : op == "Mul" ? x * y
-                                                                    : x / y;
+    c.i[k] = op == "Add"   ? x + y
+             : op == "Sub" ? x - y
+             : op == "Mul" ? x * y
+                           : x / y;
   }
   e.setConst(0, std::move(c));
   return llvm::Error::success();
@@ -485,8 +488,8 @@ llvm::Error binary(Emitter &e, const Node &n, Attrs &) {
   if (x->cst && y->cst && x->ref.empty() && y->ref.empty())
     return foldBinary(e, n, *x->cst, *y->cst);
   static const std::pair<const char *, const char *> ops[] = {
-      {"Add", " + "},     {"Sub", " - "},      {"Mul", " * "},
-      {"Div", " / "},     {"Equal", " == "},   {"Less", " < "},
+      {"Add", " + "},     {"Sub", " - "},          {"Mul", " * "},
+      {"Div", " / "},     {"Equal", " == "},       {"Less", " < "},
       {"Greater", " > "}, {"LessOrEqual", " <= "}, {"GreaterOrEqual", " >= "}};
   const char *op = nullptr;
   for (const auto &[onnxName, nnOp] : ops)
@@ -578,8 +581,8 @@ llvm::Error reduceMean(Emitter &e, const Node &, Attrs &a) {
       shape.push_back(x->shape[k]);
     else if (keep)
       shape.push_back(1);
-  std::string list = axes.size() == 1 ? std::to_string(axes[0])
-                                      : "(" + joinInts(axes) + ")";
+  std::string list =
+      axes.size() == 1 ? std::to_string(axes[0]) : "(" + joinInts(axes) + ")";
   e.bind(0,
          "mean(" + x->ref + ", axis = " + list +
              ", keepdims = " + (keep ? "true" : "false") + ")",
@@ -621,7 +624,8 @@ llvm::Error conv(Emitter &e, const Node &n, Attrs &a) {
   std::string autoPad = a.s("auto_pad", "NOTSET");
   if (autoPad != "NOTSET" && autoPad != "VALID")
     return e.unsupported("auto_pad " + autoPad + " is not supported");
-  std::vector<int64_t> kernel = a.ints("kernel_shape", {w->shape[2], w->shape[3]});
+  std::vector<int64_t> kernel =
+      a.ints("kernel_shape", {w->shape[2], w->shape[3]});
   std::vector<int64_t> strides = a.ints("strides", {1, 1});
   std::vector<int64_t> dil = a.ints("dilations", {1, 1});
   std::vector<int64_t> pads = a.ints("pads", {0, 0, 0, 0});
@@ -655,9 +659,10 @@ llvm::Error conv(Emitter &e, const Node &n, Attrs &a) {
   std::vector<int64_t> shape = {x->shape[0], filters, 0, 0};
   for (int k = 0; k < 2; ++k) {
     int64_t in = x->shape[2 + k];
-    shape[2 + k] =
-        in < 0 ? kUnknown
-               : (in + 2 * pads[k] - dil[k] * (kernel[k] - 1) - 1) / strides[k] + 1;
+    shape[2 + k] = in < 0 ? kUnknown
+                          : (in + 2 * pads[k] - dil[k] * (kernel[k] - 1) - 1) /
+                                    strides[k] +
+                                1;
     if (in >= 0 && shape[2 + k] <= 0)
       return e.unsupported("the output would be empty");
   }
@@ -734,8 +739,8 @@ llvm::Error pool(Emitter &e, const Node &n, Attrs &a) {
   std::vector<int64_t> pads = a.ints("pads", {0, 0, 0, 0});
   std::string autoPad = a.s("auto_pad", "NOTSET");
   int64_t ceil = a.i("ceil_mode", 0);
-  std::vector<int64_t> dil = isMax ? a.ints("dilations", {1, 1})
-                                   : std::vector<int64_t>{1, 1};
+  std::vector<int64_t> dil =
+      isMax ? a.ints("dilations", {1, 1}) : std::vector<int64_t>{1, 1};
   if (isMax)
     a.i("storage_order", 0);
   else
@@ -827,9 +832,8 @@ llvm::Error matmul(Emitter &e, const Node &n, Attrs &) {
     return e.unsupported("MatMul of vectors is not supported");
   TRY(a, e.operand(0));
   TRY(b, e.operand(1));
-  std::vector<int64_t> batch =
-      broadcast(llvm::ArrayRef(x->shape).drop_back(2),
-                llvm::ArrayRef(y->shape).drop_back(2));
+  std::vector<int64_t> batch = broadcast(llvm::ArrayRef(x->shape).drop_back(2),
+                                         llvm::ArrayRef(y->shape).drop_back(2));
   batch.push_back(x->shape[x->shape.size() - 2]);
   batch.push_back(y->shape.back());
   e.bind(0, a + " @ " + b, batch, x->dtype);
