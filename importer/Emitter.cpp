@@ -311,6 +311,25 @@ void Emitter::bind(unsigned k, const std::string &expr,
   values[output] = std::move(v);
 }
 
+const onnx::NodeProto *Emitter::soleConsumer(const std::string &value) const {
+  auto it = consumers.find(value);
+  if (it == consumers.end() || it->second.size() != 1 ||
+      graphOutputs.contains(value))
+    return nullptr;
+  return it->second.front();
+}
+
+Value *Emitter::valueOf(const std::string &name) {
+  auto it = values.find(name);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+void Emitter::fuse(const onnx::NodeProto &node, const Value *v) {
+  fused.insert(&node);
+  if (v && node.output_size() > 0)
+    values[node.output(0)] = *v;
+}
+
 void Emitter::alias(unsigned k, const Value &v) {
   values[current->output(int(k))] = v;
 }
@@ -433,6 +452,13 @@ llvm::Error Emitter::run(llvm::StringRef modelName, std::string &source,
   }
   for (const auto &o : graph.output())
     graphOutputs.insert(o.name());
+  for (const auto &node : graph.node())
+    for (const auto &in : node.input())
+      if (!in.empty()) {
+        auto &list = consumers[in];
+        if (list.empty() || list.back() != &node)
+          list.push_back(&node);
+      }
   std::string inputs;
   if (llvm::Error err = declareInputs(inputs))
     return err;
@@ -449,10 +475,19 @@ llvm::Error Emitter::run(llvm::StringRef modelName, std::string &source,
                         node.op_type(), fileOpset)
               .str());
   }
-  if (problems.empty())
+  if (problems.empty()) {
+    // Constants first (they read nothing): patterns that look ahead (GELU)
+    // see their values.
+    for (const auto &node : graph.node())
+      if (node.op_type() == "Constant" && node.input_size() == 0) {
+        if (llvm::Error err = emitNode(node))
+          problems.push_back(toString(std::move(err)));
+        fused.insert(&node);
+      }
     for (const auto &node : graph.node())
       if (llvm::Error err = emitNode(node))
         problems.push_back(toString(std::move(err)));
+  }
   if (!problems.empty()) {
     std::string msg = "cannot import:";
     for (size_t k = 0; k < problems.size() && k < 10; ++k)
@@ -499,6 +534,8 @@ llvm::Error Emitter::run(llvm::StringRef modelName, std::string &source,
 
 llvm::Error Emitter::emitNode(const onnx::NodeProto &node) {
   current = &node;
+  if (fused.contains(&node))
+    return llvm::Error::success();
   bool poisoned = false;
   for (const auto &in : node.input()) {
     if (in.empty())

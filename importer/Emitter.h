@@ -16,6 +16,7 @@
 
 #include "runtime/Safetensors.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Error.h"
@@ -112,6 +113,14 @@ public:
   /// its parameters are named after.
   void bind(unsigned k, const std::string &expr, std::vector<int64_t> shape,
             llvm::StringRef dtype = "f32", llvm::StringRef layerName = "");
+  /// The one node that reads `value` (not a graph output), or null.
+  const onnx::NodeProto *soleConsumer(const std::string &value) const;
+  /// The value called `name`, or null.
+  Value *valueOf(const std::string &name);
+  /// `node`, after the current one, is folded into it: it emits nothing and
+  /// its output 0 is `v` (a tensor the current node bound) or, with `v`
+  /// null, nothing another node reads.
+  void fuse(const onnx::NodeProto &node, const Value *v);
   /// Output `k` is `v` (Identity, Dropout, ...): no statement.
   void alias(unsigned k, const Value &v);
   /// Output `k` is a folded constant.
@@ -141,6 +150,8 @@ private:
   const onnx::NodeProto *current = nullptr;
   llvm::StringMap<Value> values;
   llvm::StringSet<> usedNames, graphOutputs;
+  llvm::StringMap<std::vector<const onnx::NodeProto *>> consumers;
+  llvm::DenseSet<const onnx::NodeProto *> fused;
   std::string body;
   SafetensorsFile *weights = nullptr;
   llvm::StringSet<> storedWeights;

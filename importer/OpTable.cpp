@@ -6,8 +6,8 @@
 // Reshape) never reaches the `.nn` text.
 //
 //===----------------------------------------------------------------------===//
-#include "importer/Emitter.h"
 #include "importer/Import.h"
+#include "importer/Ops.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -17,18 +17,6 @@
 
 namespace deepc::importer {
 
-using Node = onnx::NodeProto;
-
-namespace {
-
-#define TRY(var, expr)                                                         \
-  auto var##OrErr = (expr);                                                    \
-  if (!var##OrErr)                                                             \
-    return var##OrErr.takeError();                                             \
-  auto &var = *var##OrErr;
-
-/// A tensor input: null and an error when missing or a constant where a
-/// tensor is needed.
 llvm::Expected<Value *> tensorInput(Emitter &e, unsigned k) {
   Value *v = e.input(k);
   if (!v)
@@ -73,6 +61,8 @@ std::vector<int64_t> broadcast(llvm::ArrayRef<int64_t> a,
   }
   return out;
 }
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Reshapes
@@ -297,6 +287,40 @@ llvm::Error embedding(Emitter &e, const Node &n, const Const &w, Value *ids) {
   return llvm::Error::success();
 }
 
+/// Gather along axis 0 of a constant by constant indices: shape values, or
+/// the rows of a table (position embeddings by a constant range of ids).
+llvm::Error foldGather(Emitter &e, const Const &data, const Const &idx) {
+  if (data.shape.empty() || idx.isFloat)
+    return e.unsupported("a Gather of a scalar or by float indices");
+  int64_t rows = data.shape[0], row = data.numel() / std::max<int64_t>(rows, 1);
+  Const c;
+  c.isFloat = data.isFloat;
+  c.shape = idx.shape;
+  c.shape.insert(c.shape.end(), data.shape.begin() + 1, data.shape.end());
+  bool all = int64_t(idx.i.size()) == rows;
+  for (size_t j = 0; j < idx.i.size(); ++j) {
+    int64_t k = idx.i[j];
+    if (k == kN || k == kUnknown)
+      return e.unsupported("a Gather by an index known only at run time");
+    if (k < 0)
+      k += rows;
+    if (k < 0 || k >= rows)
+      return e.unsupported("index out of range");
+    all &= k == int64_t(j);
+    for (int64_t m = 0; m < row; ++m) {
+      if (c.isFloat)
+        c.f.push_back(data.f[k * row + m]);
+      else
+        c.i.push_back(data.i[k * row + m]);
+    }
+  }
+  // Every row in order: the table itself, under its name.
+  if (all && idx.shape.size() == 1)
+    c.initializer = data.initializer;
+  e.setConst(0, std::move(c));
+  return llvm::Error::success();
+}
+
 llvm::Error gather(Emitter &e, const Node &n, Attrs &a) {
   TRY(data, tensorInput(e, 0));
   TRY(idx, tensorInput(e, 1));
@@ -306,21 +330,57 @@ llvm::Error gather(Emitter &e, const Node &n, Attrs &a) {
       return e.unsupported("an embedding Gather on an axis other than 0");
     return embedding(e, n, *data->cst, idx);
   }
-  if (!data->cst || !idx->cst || data->cst->isFloat ||
-      data->cst->shape.size() != 1 || idx->cst->isFloat)
-    return e.unsupported("only Gather of an embedding table or of shape "
-                         "values is supported");
+  if (data->cst && idx->cst) {
+    if (axis != 0)
+      return e.unsupported("a Gather of constants on an axis other than 0");
+    return foldGather(e, *data->cst, *idx->cst);
+  }
+  // A tensor indexed by one constant (BERT's pooler takes token 0): a
+  // subscript, which drops that dimension.
+  if (!idx->cst || idx->cst->isFloat || idx->cst->numel() != 1 ||
+      !idx->cst->shape.empty())
+    return e.unsupported("a Gather of a tensor by indices other than one "
+                         "constant");
+  if (!normalizeAxis(axis, data->shape.size()) || axis == 0)
+    return e.unsupported("a Gather along the batch");
+  int64_t k = idx->cst->i[0], size = data->shape[axis];
+  if (size < 0)
+    return e.unsupported("a Gather along a dimension not known statically");
+  if (k < 0)
+    k += size;
+  if (k < 0 || k >= size)
+    return e.unsupported("index out of range");
+  std::string sub;
+  for (int64_t d = 0; d < axis; ++d)
+    sub += ":, ";
+  std::vector<int64_t> shape = data->shape;
+  shape.erase(shape.begin() + axis);
+  e.bind(0, data->ref + "[" + sub + std::to_string(k) + "]", shape,
+         data->dtype);
+  return llvm::Error::success();
+}
+
+llvm::Error range(Emitter &e, const Node &, Attrs &) {
+  TRY(start, e.constInput(0, "start"));
+  TRY(limit, e.constInput(1, "limit"));
+  TRY(delta, e.constInput(2, "delta"));
+  if (start->isFloat || limit->isFloat || delta->isFloat ||
+      start->numel() != 1 || limit->numel() != 1 || delta->numel() != 1)
+    return e.unsupported("a Range that is not of integer constants");
+  int64_t a = start->i[0], b = limit->i[0], d = delta->i[0];
+  if (a == kN || b == kN || d == kN || a == kUnknown || b == kUnknown ||
+      d == kUnknown)
+    return e.unsupported("a Range over the batch size");
+  if (d == 0)
+    return e.unsupported("a Range with delta 0");
   Const c;
   c.isFloat = false;
-  c.shape = idx->cst->shape;
-  int64_t size = int64_t(data->cst->i.size());
-  for (int64_t k : idx->cst->i) {
-    if (k < 0)
-      k += size;
-    if (k < 0 || k >= size)
-      return e.unsupported("index out of range");
-    c.i.push_back(data->cst->i[k]);
+  for (int64_t v = a; d > 0 ? v < b : v > b; v += d) {
+    if (c.i.size() >= (1u << 24))
+      return e.unsupported("a Range of more than 2^24 elements");
+    c.i.push_back(v);
   }
+  c.shape = {int64_t(c.i.size())};
   e.setConst(0, std::move(c));
   return llvm::Error::success();
 }
@@ -482,11 +542,65 @@ llvm::Error foldBinary(Emitter &e, const Node &n, const Const &a,
   return llvm::Error::success();
 }
 
+bool isScalar(Emitter &e, const std::string &name, double v) {
+  Value *c = e.valueOf(name);
+  return c && c->cst && c->cst->isFloat && c->cst->numel() == 1 &&
+         std::fabs(c->cst->f[0] - v) <= 1e-6 * std::max(1.0, std::fabs(v));
+}
+
+/// The input of two-input `node` that is not `mine`, or null.
+const std::string *otherInput(const Node *node, const std::string &mine) {
+  if (!node || node->input_size() != 2)
+    return nullptr;
+  if (node->input(0) == mine && node->input(1) != mine)
+    return &node->input(1);
+  if (node->input(1) == mine && node->input(0) != mine)
+    return &node->input(0);
+  return nullptr;
+}
+
+/// PyTorch's exact GELU, `x * 0.5 * (1 + erf(x / sqrt(2)))`, exports as
+/// Div -> Erf -> Add 1 -> Mul x -> Mul 0.5: that chain, from its Div, is one
+/// `gelu(x)` (the language has no erf of its own). False if `div` does not
+/// start it.
+bool gelu(Emitter &e, const Node &div, Value *x) {
+  if (x->cst || !isScalar(e, div.input(1), M_SQRT2))
+    return false;
+  const Node *erf = e.soleConsumer(div.output(0));
+  if (!erf || erf->op_type() != "Erf")
+    return false;
+  const Node *add = e.soleConsumer(erf->output(0));
+  const std::string *one = otherInput(add, erf->output(0));
+  if (!one || add->op_type() != "Add" || !isScalar(e, *one, 1.0))
+    return false;
+  const Node *mul = e.soleConsumer(add->output(0));
+  const std::string *xs = otherInput(mul, add->output(0));
+  if (!xs || mul->op_type() != "Mul" || *xs != div.input(0))
+    return false;
+  const Node *half = e.soleConsumer(mul->output(0));
+  const std::string *h = otherInput(half, mul->output(0));
+  if (!h || half->op_type() != "Mul" || !isScalar(e, *h, 0.5))
+    return false;
+  e.bind(0, "gelu(" + x->ref + ")", x->shape, x->dtype,
+         e.layerBinding("gelu_act"));
+  for (const Node *node : {erf, add, mul})
+    e.fuse(*node, nullptr);
+  e.fuse(*half, e.valueOf(div.output(0)));
+  return true;
+}
+
+llvm::Error erf(Emitter &e, const Node &, Attrs &) {
+  return e.unsupported("Erf outside PyTorch's GELU (x * 0.5 * (1 + erf(x / "
+                       "sqrt(2)))) is not supported: the language has no erf");
+}
+
 llvm::Error binary(Emitter &e, const Node &n, Attrs &) {
   TRY(x, tensorInput(e, 0));
   TRY(y, tensorInput(e, 1));
   if (x->cst && y->cst && x->ref.empty() && y->ref.empty())
     return foldBinary(e, n, *x->cst, *y->cst);
+  if (n.op_type() == "Div" && gelu(e, n, x))
+    return llvm::Error::success();
   static const std::pair<const char *, const char *> ops[] = {
       {"Add", " + "},     {"Sub", " - "},          {"Mul", " * "},
       {"Div", " / "},     {"Equal", " == "},       {"Less", " < "},
@@ -590,256 +704,6 @@ llvm::Error reduceMean(Emitter &e, const Node &, Attrs &a) {
   return llvm::Error::success();
 }
 
-//===----------------------------------------------------------------------===//
-// Layers
-//===----------------------------------------------------------------------===//
-
-/// The ONNX name of constant input `k` (its initializer, or the value).
-std::string constName(const Node &n, const Const &c, unsigned k) {
-  return c.initializer.empty() ? n.input(int(k)) : c.initializer;
-}
-
-/// A parameter of `size` from optional constant input `k`, or `fill`.
-llvm::Error vectorParam(Emitter &e, const Node &n, unsigned k, int64_t size,
-                        double fill, const std::string &nnName) {
-  Value *v = e.input(k);
-  if (!v) {
-    e.addWeight(nnName, nnName, {size}, std::vector<double>(size, fill));
-    return llvm::Error::success();
-  }
-  if (!v->cst || !v->cst->isFloat || v->cst->numel() != size)
-    return e.unsupported(llvm::formatv("input {0} must be a float constant "
-                                       "of {1} elements",
-                                       k, size)
-                             .str());
-  e.addWeight(nnName, constName(n, *v->cst, k), {size}, v->cst->f);
-  return llvm::Error::success();
-}
-
-llvm::Error conv(Emitter &e, const Node &n, Attrs &a) {
-  TRY(x, tensorInput(e, 0));
-  TRY(w, e.constInput(1, "weight"));
-  if (w->shape.size() != 4 || x->shape.size() != 4)
-    return e.unsupported("only 2-D convolutions (NCHW) are supported");
-  std::string autoPad = a.s("auto_pad", "NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "VALID")
-    return e.unsupported("auto_pad " + autoPad + " is not supported");
-  std::vector<int64_t> kernel =
-      a.ints("kernel_shape", {w->shape[2], w->shape[3]});
-  std::vector<int64_t> strides = a.ints("strides", {1, 1});
-  std::vector<int64_t> dil = a.ints("dilations", {1, 1});
-  std::vector<int64_t> pads = a.ints("pads", {0, 0, 0, 0});
-  int64_t groups = a.i("group", 1);
-  if (kernel.size() != 2 || strides.size() != 2 || dil.size() != 2 ||
-      pads.size() != 4 || kernel[0] != w->shape[2] || kernel[1] != w->shape[3])
-    return e.unsupported("inconsistent kernel_shape, strides, dilations or "
-                         "pads");
-  if (autoPad == "VALID")
-    pads = {0, 0, 0, 0};
-  if (pads[0] != pads[2] || pads[1] != pads[3])
-    return e.unsupported("asymmetric padding " + formatDims(pads) +
-                         " is not supported");
-  int64_t filters = w->shape[0], c = x->shape[1];
-  if (groups <= 0 || c == kUnknown || c != w->shape[1] * groups ||
-      filters % groups)
-    return e.unsupported("the weight " + formatDims(w->shape) +
-                         " does not fit the input " + formatDims(x->shape));
-  std::string name = e.layerBinding(constName(n, *w, 1));
-  std::string expr = llvm::formatv("conv2d({0}, {1}, {2}", x->ref, filters,
-                                   pair(kernel[0], kernel[1]))
-                         .str();
-  if (strides[0] != 1 || strides[1] != 1)
-    expr += ", stride = " + pair(strides[0], strides[1]);
-  if (pads[0] || pads[1])
-    expr += ", padding = " + pair(pads[0], pads[1]);
-  if (dil[0] != 1 || dil[1] != 1)
-    expr += ", dilation = " + pair(dil[0], dil[1]);
-  if (groups != 1)
-    expr += ", groups = " + std::to_string(groups);
-  std::vector<int64_t> shape = {x->shape[0], filters, 0, 0};
-  for (int k = 0; k < 2; ++k) {
-    int64_t in = x->shape[2 + k];
-    shape[2 + k] = in < 0 ? kUnknown
-                          : (in + 2 * pads[k] - dil[k] * (kernel[k] - 1) - 1) /
-                                    strides[k] +
-                                1;
-    if (in >= 0 && shape[2 + k] <= 0)
-      return e.unsupported("the output would be empty");
-  }
-  e.addWeight(name + ".weight", constName(n, *w, 1), w->shape, w->f);
-  if (llvm::Error err = vectorParam(e, n, 2, filters, 0.0, name + ".bias"))
-    return err;
-  e.bind(0, expr + ")", shape, "f32", name);
-  return llvm::Error::success();
-}
-
-llvm::Error batchNorm(Emitter &e, const Node &n, Attrs &a) {
-  TRY(x, tensorInput(e, 0));
-  TRY(scale, e.constInput(1, "scale"));
-  if (a.i("training_mode", 0) != 0)
-    return e.unsupported("BatchNormalization in training mode (export in "
-                         "eval mode)");
-  for (int k = 1; k < n.output_size(); ++k)
-    if (!n.output(k).empty())
-      return e.unsupported("BatchNormalization's running-statistics outputs");
-  if (x->shape.size() < 2 || x->shape.size() > 4 || x->shape[1] < 0)
-    return e.unsupported("an input of shape " + formatDims(x->shape));
-  int64_t c = x->shape[1];
-  double eps = a.f("epsilon", 1e-5), momentum = 1.0 - a.f("momentum", 0.9);
-  std::string name = e.layerBinding(constName(n, *scale, 1));
-  static const char *const params[] = {"weight", "bias", "running_mean",
-                                       "running_var"};
-  for (unsigned k = 1; k <= 4; ++k) {
-    if (!e.input(k))
-      return e.unsupported("input " + std::to_string(k) + " is missing");
-    if (llvm::Error err =
-            vectorParam(e, n, k, c, 0.0, name + "." + params[k - 1]))
-      return err;
-  }
-  std::string expr = "batchnorm(" + x->ref;
-  if (std::fabs(momentum - 0.1) > 1e-6)
-    expr += ", momentum = " + formatFloat(momentum);
-  if (std::fabs(eps - 1e-5) > 1e-9)
-    expr += ", eps = " + formatFloat(eps);
-  e.bind(0, expr + ")", x->shape, "f32", name);
-  return llvm::Error::success();
-}
-
-llvm::Error layerNorm(Emitter &e, const Node &n, Attrs &a) {
-  TRY(x, tensorInput(e, 0));
-  TRY(scale, e.constInput(1, "scale"));
-  int64_t axis = a.i("axis", -1);
-  a.i("stash_type", 1);
-  if (!normalizeAxis(axis, x->shape.size()) ||
-      axis != int64_t(x->shape.size()) - 1)
-    return e.unsupported("only a normalization over the last dimension is "
-                         "supported");
-  for (int k = 1; k < n.output_size(); ++k)
-    if (!n.output(k).empty())
-      return e.unsupported("LayerNormalization's Mean and InvStdDev outputs");
-  int64_t d = x->shape.back();
-  std::string name = e.layerBinding(constName(n, *scale, 1));
-  if (llvm::Error err = vectorParam(e, n, 1, d, 1.0, name + ".weight"))
-    return err;
-  if (llvm::Error err = vectorParam(e, n, 2, d, 0.0, name + ".bias"))
-    return err;
-  double eps = a.f("epsilon", 1e-5);
-  std::string expr = "layernorm(" + x->ref;
-  if (std::fabs(eps - 1e-5) > 1e-9)
-    expr += ", eps = " + formatFloat(eps);
-  e.bind(0, expr + ")", x->shape, "f32", name);
-  return llvm::Error::success();
-}
-
-llvm::Error pool(Emitter &e, const Node &n, Attrs &a) {
-  TRY(x, tensorInput(e, 0));
-  bool isMax = n.op_type() == "MaxPool";
-  std::vector<int64_t> kernel = a.ints("kernel_shape");
-  std::vector<int64_t> strides = a.ints("strides", {1, 1});
-  std::vector<int64_t> pads = a.ints("pads", {0, 0, 0, 0});
-  std::string autoPad = a.s("auto_pad", "NOTSET");
-  int64_t ceil = a.i("ceil_mode", 0);
-  std::vector<int64_t> dil =
-      isMax ? a.ints("dilations", {1, 1}) : std::vector<int64_t>{1, 1};
-  if (isMax)
-    a.i("storage_order", 0);
-  else
-    a.i("count_include_pad", 0);
-  if (x->shape.size() != 4 || kernel.size() != 2 || strides.size() != 2)
-    return e.unsupported("only 2-D pooling (NCHW) is supported");
-  if ((autoPad != "NOTSET" && autoPad != "VALID") ||
-      llvm::any_of(pads, [](int64_t p) { return p != 0; }))
-    return e.unsupported("padding on pools is not supported (the language "
-                         "has none yet)");
-  if (ceil || dil != std::vector<int64_t>{1, 1})
-    return e.unsupported("ceil_mode and dilations are not supported");
-  if (n.output_size() > 1 && !n.output(1).empty())
-    return e.unsupported("MaxPool's Indices output is not supported");
-  std::vector<int64_t> shape = x->shape;
-  for (int k = 0; k < 2; ++k) {
-    int64_t in = x->shape[2 + k];
-    if (in < kernel[k])
-      return e.unsupported("a window larger than the input");
-    shape[2 + k] = (in - kernel[k]) / strides[k] + 1;
-  }
-  std::string expr = (isMax ? "maxpool2d(" : "avgpool2d(") + x->ref + ", " +
-                     pair(kernel[0], kernel[1]);
-  if (strides != kernel)
-    expr += ", stride = " + pair(strides[0], strides[1]);
-  e.bind(0, expr + ")", shape, x->dtype);
-  return llvm::Error::success();
-}
-
-llvm::Error globalAvgPool(Emitter &e, const Node &, Attrs &) {
-  TRY(x, tensorInput(e, 0));
-  if (x->shape.size() != 4)
-    return e.unsupported("only NCHW inputs are supported");
-  std::vector<int64_t> shape = {x->shape[0], x->shape[1], 1, 1};
-  e.bind(0, "mean(" + x->ref + ", axis = (2, 3), keepdims = true)", shape,
-         x->dtype);
-  return llvm::Error::success();
-}
-
-/// `x @ B + C` with B constant as `dense`: its weight is B^T ([out, in]).
-llvm::Error denseLayer(Emitter &e, const Node &n, Value *x, const Const &b,
-                       bool transB, unsigned biasInput) {
-  if (b.shape.size() != 2 || !b.isFloat)
-    return e.unsupported("a weight of shape " + formatDims(b.shape));
-  int64_t in = transB ? b.shape[1] : b.shape[0];
-  int64_t out = transB ? b.shape[0] : b.shape[1];
-  if (x->shape.empty() || x->shape.back() != in)
-    return e.unsupported("the weight " + formatDims(b.shape) +
-                         " does not fit the input " + formatDims(x->shape));
-  std::vector<double> w(b.f.size());
-  for (int64_t r = 0; r < out; ++r)
-    for (int64_t c = 0; c < in; ++c)
-      w[r * in + c] = transB ? b.f[r * in + c] : b.f[c * out + r];
-  std::string name = e.layerBinding(constName(n, b, 1));
-  e.addWeight(name + ".weight", constName(n, b, 1), {out, in}, w);
-  Value *bias = biasInput ? e.input(biasInput) : nullptr;
-  if (bias) {
-    if (!bias->cst || !bias->cst->isFloat || bias->cst->numel() != out)
-      return e.unsupported("a bias that is not a constant of " +
-                           std::to_string(out) + " elements");
-    e.addWeight(name + ".bias", constName(n, *bias->cst, biasInput), {out},
-                bias->cst->f);
-  }
-  std::vector<int64_t> shape = x->shape;
-  shape.back() = out;
-  e.bind(0,
-         "dense(" + x->ref + ", " + std::to_string(out) +
-             (bias ? "" : ", bias = false") + ")",
-         shape, "f32", name);
-  return llvm::Error::success();
-}
-
-llvm::Error gemm(Emitter &e, const Node &n, Attrs &a) {
-  TRY(x, tensorInput(e, 0));
-  TRY(b, e.constInput(1, "B"));
-  if (a.i("transA", 0) || a.f("alpha", 1.0) != 1.0 || a.f("beta", 1.0) != 1.0)
-    return e.unsupported("Gemm with transA, alpha or beta is not supported");
-  if (x->shape.size() != 2)
-    return e.unsupported("an input of shape " + formatDims(x->shape));
-  return denseLayer(e, n, x, *b, a.i("transB", 0) != 0, 2);
-}
-
-llvm::Error matmul(Emitter &e, const Node &n, Attrs &) {
-  TRY(x, tensorInput(e, 0));
-  TRY(y, tensorInput(e, 1));
-  if (y->cst && !x->cst && y->cst->shape.size() == 2)
-    return denseLayer(e, n, x, *y->cst, false, 0);
-  if (x->shape.size() < 2 || y->shape.size() < 2)
-    return e.unsupported("MatMul of vectors is not supported");
-  TRY(a, e.operand(0));
-  TRY(b, e.operand(1));
-  std::vector<int64_t> batch = broadcast(llvm::ArrayRef(x->shape).drop_back(2),
-                                         llvm::ArrayRef(y->shape).drop_back(2));
-  batch.push_back(x->shape[x->shape.size() - 2]);
-  batch.push_back(y->shape.back());
-  e.bind(0, a + " @ " + b, batch, x->dtype);
-  return llvm::Error::success();
-}
-
 const OpEntry kOps[] = {
     {"Abs", 13, unary},
     {"Add", 14, binary},
@@ -852,6 +716,7 @@ const OpEntry kOps[] = {
     {"Div", 14, binary},
     {"Dropout", 13, identity},
     {"Equal", 13, binary},
+    {"Erf", 13, erf},
     {"Exp", 13, unary},
     {"Flatten", 13, flatten},
     {"Gather", 13, gather},
@@ -873,6 +738,7 @@ const OpEntry kOps[] = {
     {"Pow", 15, powOp},
     {"ReduceMean", 13, reduceMean},
     {"Relu", 14, unary},
+    {"Range", 11, range},
     {"Reshape", 14, reshape},
     {"Shape", 15, shapeOp},
     {"Sigmoid", 13, unary},

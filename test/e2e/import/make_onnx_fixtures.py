@@ -120,3 +120,54 @@ class Unsupported(nn.Module):
 
 
 export(Unsupported(), torch.randn(1, 4), os.path.join(here, "bad_unsupported.onnx"), 17, True)
+
+
+# A 1-layer BERT-style encoder: token and position embeddings, layernorm,
+# two-head self-attention, a GELU feed-forward block, a tanh pooler on the
+# first token and a classifier; ids of 8 tokens from a vocabulary of 20.
+class Encoder(nn.Module):
+    def __init__(self, vocab=20, t=8, d=16, heads=2):
+        super().__init__()
+        self.heads, self.dh = heads, d // heads
+        self.tok = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(t, d)
+        self.ln0 = nn.LayerNorm(d)
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+        self.ln1 = nn.LayerNorm(d)
+        self.ff1 = nn.Linear(d, 2 * d)
+        self.ff2 = nn.Linear(2 * d, d)
+        self.ln2 = nn.LayerNorm(d)
+        self.pool = nn.Linear(d, d)
+        self.cls = nn.Linear(d, 3)
+
+    def split(self, x):
+        b, t, _ = x.shape
+        return x.view(b, t, self.heads, self.dh).transpose(1, 2)
+
+    def forward(self, ids):
+        b, t = ids.shape
+        x = self.ln0(self.tok(ids) + self.pos(torch.arange(t)))
+        q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
+        att = torch.softmax(q @ k.transpose(-2, -1) / self.dh ** 0.5, dim=-1)
+        h = (att @ v).transpose(1, 2).reshape(b, t, -1)
+        x = self.ln1(x + self.o(h))
+        x = self.ln2(x + self.ff2(nn.functional.gelu(self.ff1(x))))
+        return self.cls(torch.tanh(self.pool(x[:, 0])))
+
+
+enc = Encoder()
+enc.eval()
+for opset in (13, 17):
+    for dynamic in (False, True):
+        name = f"enc_o{opset}_{'dynamic' if dynamic else 'static'}.onnx"
+        torch.onnx.export(
+            enc, torch.randint(0, 20, (1, 8)), os.path.join(here, name), opset_version=opset,
+            input_names=["ids"], output_names=["logits"],
+            training=torch.onnx.TrainingMode.PRESERVE,
+            dynamic_axes={"ids": {0: "batch"}, "logits": {0: "batch"}} if dynamic else None)
+for b in (1, 7, 32):
+    ids = torch.randint(0, 20, (b, 8))
+    with torch.no_grad():
+        y = enc(ids)
+    np.save(os.path.join(here, f"enc_x{b}.npy"), ids.numpy())
+    np.save(os.path.join(here, f"enc_y{b}.npy"), y.numpy())

@@ -1,0 +1,48 @@
+//===- Ops.h - Pieces shared by the op table's entries ----------*- C++ -*-===//
+//
+// Internal to the importer: helpers of OpTable.cpp and OpLayers.cpp, and the
+// entries that OpLayers.cpp defines (layers with parameters).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPC_IMPORTER_OPS_H
+#define DEEPC_IMPORTER_OPS_H
+
+#include "importer/Emitter.h"
+
+namespace deepc::importer {
+
+using Node = onnx::NodeProto;
+
+/// Binds `var` to the value of an llvm::Expected, or returns its error.
+#define TRY(var, expr)                                                         \
+  auto var##OrErr = (expr);                                                    \
+  if (!var##OrErr)                                                             \
+    return var##OrErr.takeError();                                             \
+  auto &var = *var##OrErr;
+
+/// Input `k` of the current node; an error when it is missing.
+llvm::Expected<Value *> tensorInput(Emitter &e, unsigned k);
+/// "1, 2, 3".
+std::string joinInts(llvm::ArrayRef<int64_t> v);
+/// "3" for a square pair, "(3, 5)" otherwise.
+std::string pair(int64_t h, int64_t w);
+/// Makes a negative axis positive; false when out of [0, rank).
+bool normalizeAxis(int64_t &axis, size_t rank);
+/// The product of two dimensions, kUnknown unless both are static.
+int64_t mulDims(int64_t a, int64_t b);
+/// NumPy broadcasting of two shapes.
+std::vector<int64_t> broadcast(llvm::ArrayRef<int64_t> a,
+                               llvm::ArrayRef<int64_t> b);
+
+// Layers (OpLayers.cpp).
+llvm::Error conv(Emitter &e, const Node &n, Attrs &a);
+llvm::Error batchNorm(Emitter &e, const Node &n, Attrs &a);
+llvm::Error layerNorm(Emitter &e, const Node &n, Attrs &a);
+llvm::Error pool(Emitter &e, const Node &n, Attrs &a);
+llvm::Error globalAvgPool(Emitter &e, const Node &n, Attrs &a);
+llvm::Error gemm(Emitter &e, const Node &n, Attrs &a);
+llvm::Error matmul(Emitter &e, const Node &n, Attrs &a);
+
+} // namespace deepc::importer
+
+#endif // DEEPC_IMPORTER_OPS_H
