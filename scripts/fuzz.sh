@@ -36,7 +36,7 @@ fi
 
 case "${DEEPC_FUZZ_TARGETS:-all}" in
   runtime) group=deepc-fuzz-runtime; targets="npy idx csv safetensors" ;;
-  all) group=deepc-fuzz; targets="npy idx csv safetensors frontend" ;;
+  all) group=deepc-fuzz; targets="npy idx csv safetensors frontend onnx" ;;
   *) echo "fuzz: DEEPC_FUZZ_TARGETS is 'all' or 'runtime'" >&2; exit 2 ;;
 esac
 cmake --build "$build" --target "$group" -- -j"${DEEPC_JOBS:-2}"
@@ -49,6 +49,7 @@ seeds() {
     idx) find fuzz/seeds/idx -type f ;;
     csv) find fuzz/seeds/csv -type f ;;
     frontend) find examples test/frontend test/e2e -name '*.nn' ;;
+    onnx) find test/e2e/import -name '*.onnx' ;;
   esac
 }
 
