@@ -311,6 +311,12 @@ void Emitter::bind(unsigned k, const std::string &expr,
   values[output] = std::move(v);
 }
 
+std::string Emitter::temp(llvm::StringRef base, const std::string &expr) {
+  std::string name = uniqueName(base);
+  body += "  " + name + " = " + expr + "\n";
+  return name;
+}
+
 const onnx::NodeProto *Emitter::soleConsumer(const std::string &value) const {
   auto it = consumers.find(value);
   if (it == consumers.end() || it->second.size() != 1 ||

@@ -55,6 +55,7 @@ struct Value {
   std::string dtype = "f32";  ///< its `.nn` element type
   std::optional<Const> cst;   ///< set for a folded constant
   bool poisoned = false;      ///< made by a node that failed
+  bool nonNegative = false;   ///< known >= 0 (a relu's result)
 };
 
 /// The attributes of one node, read through one binder that knows their
@@ -121,6 +122,9 @@ public:
   /// its output 0 is `v` (a tensor the current node bound) or, with `v`
   /// null, nothing another node reads.
   void fuse(const onnx::NodeProto &node, const Value *v);
+  /// Emits `name = expr` for an intermediate value, `name` made from
+  /// `base`; returns the name.
+  std::string temp(llvm::StringRef base, const std::string &expr);
   /// Output `k` is `v` (Identity, Dropout, ...): no statement.
   void alias(unsigned k, const Value &v);
   /// Output `k` is a folded constant.

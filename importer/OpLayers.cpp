@@ -45,6 +45,33 @@ llvm::Error vectorParam(Emitter &e, const Node &n, unsigned k, int64_t size,
 
 } // namespace
 
+llvm::Error zeroPad(Emitter &e, Value &x, llvm::ArrayRef<int64_t> pads) {
+  if (x.shape.size() != 4 || pads.size() != 4)
+    return e.unsupported("padding of a tensor that is not NCHW");
+  for (int axis = 2; axis < 4; ++axis) {
+    int64_t before = pads[axis - 2], after = pads[axis];
+    if (before == 0 && after == 0)
+      continue;
+    int64_t size = x.shape[axis];
+    if (size < 0 || before > size || after > size || before < 0 || after < 0)
+      return e.unsupported("a padding of " + formatDims(pads) +
+                           " on a dimension of " + formatDims(x.shape));
+    auto zeros = [&](int64_t n) {
+      return x.ref +
+             (axis == 2 ? "[:, :, 0:" + std::to_string(n) + ", :]"
+                        : "[:, :, :, 0:" + std::to_string(n) + "]") +
+             " * 0";
+    };
+    std::string parts = (before ? zeros(before) + ", " : "") + x.ref +
+                        (after ? ", " + zeros(after) : "");
+    x.ref =
+        e.temp(x.ref + (axis == 2 ? "_padh" : "_padw"),
+               "concat(" + parts + ", axis = " + std::to_string(axis) + ")");
+    x.shape[axis] = size + before + after;
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error conv(Emitter &e, const Node &n, Attrs &a) {
   TRY(x, tensorInput(e, 0));
   TRY(w, e.constInput(1, "weight"));
@@ -65,9 +92,14 @@ llvm::Error conv(Emitter &e, const Node &n, Attrs &a) {
                          "pads");
   if (autoPad == "VALID")
     pads = {0, 0, 0, 0};
-  if (pads[0] != pads[2] || pads[1] != pads[3])
-    return e.unsupported("asymmetric padding " + formatDims(pads) +
-                         " is not supported");
+  Value padded = *x;
+  if (pads[0] != pads[2] || pads[1] != pads[3]) {
+    // Asymmetric: zeros around the input, then no padding.
+    if (llvm::Error err = zeroPad(e, padded, pads))
+      return err;
+    x = &padded;
+    pads = {0, 0, 0, 0};
+  }
   int64_t filters = w->shape[0], c = x->shape[1];
   if (groups <= 0 || c == kUnknown || c != w->shape[1] * groups ||
       filters % groups)
@@ -172,14 +204,31 @@ llvm::Error pool(Emitter &e, const Node &n, Attrs &a) {
       isMax ? a.ints("dilations", {1, 1}) : std::vector<int64_t>{1, 1};
   if (isMax)
     a.i("storage_order", 0);
-  else
-    a.i("count_include_pad", 0);
+  bool countIncludePad = !isMax && a.i("count_include_pad", 0) != 0;
   if (x->shape.size() != 4 || kernel.size() != 2 || strides.size() != 2)
     return e.unsupported("only 2-D pooling (NCHW) is supported");
-  if ((autoPad != "NOTSET" && autoPad != "VALID") ||
-      llvm::any_of(pads, [](int64_t p) { return p != 0; }))
-    return e.unsupported("padding on pools is not supported (the language "
-                         "has none yet)");
+  if (autoPad != "NOTSET" && autoPad != "VALID")
+    return e.unsupported("auto_pad " + autoPad + " is not supported");
+  Value padded = *x;
+  if (autoPad == "NOTSET" &&
+      llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+    // The pools have no padding: zeros around the input. That is the
+    // average pool with count_include_pad = 1; for the maximum, zeros are
+    // as good as ONNX's -inf only where the input is >= 0 (after a relu, as
+    // in ResNet's stem).
+    if (isMax && !x->nonNegative)
+      return e.unsupported("a padded MaxPool of an input that may be "
+                           "negative is not supported (the language's pools "
+                           "have no padding)");
+    if (!isMax && !countIncludePad)
+      return e.unsupported("a padded AveragePool with count_include_pad = 0 "
+                           "is not supported");
+    if (pads.size() != 4)
+      return e.unsupported("only 2-D pooling (NCHW) is supported");
+    if (llvm::Error err = zeroPad(e, padded, pads))
+      return err;
+    x = &padded;
+  }
   if (ceil || dil != std::vector<int64_t>{1, 1})
     return e.unsupported("ceil_mode and dilations are not supported");
   if (n.output_size() > 1 && !n.output(1).empty())
@@ -196,6 +245,7 @@ llvm::Error pool(Emitter &e, const Node &n, Attrs &a) {
   if (strides != kernel)
     expr += ", stride = " + pair(strides[0], strides[1]);
   e.bind(0, expr + ")", shape, x->dtype);
+  e.valueOf(n.output(0))->nonNegative = x->nonNegative;
   return llvm::Error::success();
 }
 

@@ -483,10 +483,26 @@ llvm::Error pad(Emitter &e, const Node &, Attrs &a) {
   TRY(x, tensorInput(e, 0));
   TRY(pads, e.constInput(1, "pads"));
   std::string mode = a.s("mode", "constant");
-  if (pads->isFloat || llvm::any_of(pads->i, [](int64_t p) { return p != 0; }))
-    return e.unsupported("Pad with non-zero pads (" + mode +
-                         " mode) is not supported");
-  e.alias(0, *x);
+  if (pads->isFloat || pads->numel() != 2 * int64_t(x->shape.size()))
+    return e.unsupported("pads that are not 2 integers per dimension");
+  if (llvm::none_of(pads->i, [](int64_t p) { return p != 0; })) {
+    e.alias(0, *x);
+    return llvm::Error::success();
+  }
+  if (mode != "constant")
+    return e.unsupported("Pad in " + mode + " mode is not supported");
+  if (Value *fill = e.input(2))
+    if (!fill->cst || fill->cst->numel() != 1 ||
+        (fill->cst->isFloat ? fill->cst->f[0] != 0 : fill->cst->i[0] != 0))
+      return e.unsupported("Pad with a value other than 0");
+  const std::vector<int64_t> &p = pads->i;
+  if (x->shape.size() != 4 || p[0] || p[1] || p[4] || p[5])
+    return e.unsupported("Pad other than of the height and width of NCHW");
+  Value padded = *x;
+  if (llvm::Error err = zeroPad(e, padded, {p[2], p[3], p[6], p[7]}))
+    return err;
+  padded.nonNegative = x->nonNegative;
+  e.alias(0, padded);
   return llvm::Error::success();
 }
 
@@ -501,6 +517,7 @@ llvm::Error unary(Emitter &e, const Node &n, Attrs &) {
   for (const auto &[onnxName, nnName] : names)
     if (n.op_type() == onnxName) {
       e.bind(0, std::string(nnName) + "(" + x->ref + ")", x->shape, x->dtype);
+      e.valueOf(n.output(0))->nonNegative = n.op_type() == "Relu";
       return llvm::Error::success();
     }
   return e.unsupported("op not supported");

@@ -34,6 +34,13 @@ int64_t mulDims(int64_t a, int64_t b);
 std::vector<int64_t> broadcast(llvm::ArrayRef<int64_t> a,
                                llvm::ArrayRef<int64_t> b);
 
+/// `x` (NCHW) padded with zeros, `pads` = [top, left, bottom, right]: the
+/// language has no pad, so each padded axis is one statement concatenating
+/// zero slices of `x` (`x[:, :, 0:t, :] * 0`) around it. Exact for finite
+/// inputs. Updates `x` to the padded value; a pad larger than its dimension
+/// is an error.
+llvm::Error zeroPad(Emitter &e, Value &x, llvm::ArrayRef<int64_t> pads);
+
 // Layers (OpLayers.cpp).
 llvm::Error conv(Emitter &e, const Node &n, Attrs &a);
 llvm::Error batchNorm(Emitter &e, const Node &n, Attrs &a);

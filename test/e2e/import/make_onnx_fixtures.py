@@ -16,7 +16,11 @@ Writes into Inputs/:
 - cnn_external.onnx + cnn_external.data: the opset-17 dynamic model with its
   weights as ONNX external data beside it.
 - bad_*.onnx: an unsupported op (CumSum, HardSwish), external data with an
-  absolute path and with a path escaping the folder.
+  absolute path and with a path escaping the folder, a padded max pool of
+  an input that may be negative.
+- pool_pad.onnx, pool_x7.npy, pool_y7.npy: padded max pooling after a relu
+  (ResNet's stem) and padded average pooling (count_include_pad).
+- enc_*: a BERT-style encoder (below).
 """
 import os
 
@@ -120,6 +124,29 @@ class Unsupported(nn.Module):
 
 
 export(Unsupported(), torch.randn(1, 4), os.path.join(here, "bad_unsupported.onnx"), 17, True)
+export(nn.MaxPool2d(3, 1, padding=1), torch.randn(1, 2, 4, 4),
+       os.path.join(here, "bad_maxpool_pad.onnx"), 17, True)
+
+
+class PoolPad(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.avgpool = nn.AvgPool2d(3, stride=1, padding=1)
+        self.fc = nn.Linear(64, 5)
+
+    def forward(self, x):
+        x = self.avgpool(self.maxpool(torch.relu(self.conv(x))))
+        return self.fc(torch.flatten(x, 1))
+
+
+pool = PoolPad().eval()
+export(pool, torch.randn(1, 3, 8, 8), os.path.join(here, "pool_pad.onnx"), 13, True)
+x = torch.randn(7, 3, 8, 8)
+with torch.no_grad():
+    np.save(os.path.join(here, "pool_x7.npy"), x.numpy())
+    np.save(os.path.join(here, "pool_y7.npy"), pool(x).numpy())
 
 
 # A 1-layer BERT-style encoder: token and position embeddings, layernorm,

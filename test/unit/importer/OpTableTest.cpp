@@ -53,7 +53,8 @@ onnx::TensorProto floats(const std::string &name, std::vector<int64_t> dims) {
 }
 
 /// A Conv model with `pads`, written to a temporary file and imported.
-std::string importConv(std::vector<int64_t> pads, bool dropOutput = false) {
+std::string importConv(std::vector<int64_t> pads, bool dropOutput = false,
+                       const std::string &autoPad = "") {
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.add_opset_import()->set_version(17);
@@ -69,10 +70,16 @@ std::string importConv(std::vector<int64_t> pads, bool dropOutput = false) {
   n->add_input("w");
   n->add_output("y");
   auto *a = n->add_attribute();
-  a->set_name("pads");
-  a->set_type(onnx::AttributeProto::INTS);
-  for (int64_t p : pads)
-    a->add_ints(p);
+  if (autoPad.empty()) {
+    a->set_name("pads");
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t p : pads)
+      a->add_ints(p);
+  } else {
+    a->set_name("auto_pad");
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(autoPad);
+  }
   llvm::SmallString<128> path;
   EXPECT_FALSE(llvm::sys::fs::createTemporaryFile("conv", "onnx", path));
   {
@@ -98,10 +105,20 @@ TEST(Import, SymmetricPadsImport) {
       << text;
 }
 
-TEST(Import, AsymmetricPadsAreNamedWithTheNode) {
+/// The language's conv2d pads symmetrically: zeros are concatenated first.
+TEST(Import, AsymmetricPadsAreZerosAround) {
   std::string text = importConv({0, 0, 2, 2});
-  EXPECT_NE(text.find("node 'the_conv' (Conv, opset 17): asymmetric padding "
-                      "[0, 0, 2, 2] is not supported"),
+  EXPECT_NE(text.find("x_padh = concat(x, x[:, :, 0:2, :] * 0, axis = 2)\n"
+                      "  x_padh_padw = concat(x_padh, x_padh[:, :, :, 0:2] * "
+                      "0, axis = 3)\n  w = conv2d(x_padh_padw, 3, 3)\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Import, UnsupportedAttributeValueNamesTheNode) {
+  std::string text = importConv({}, false, "SAME_UPPER");
+  EXPECT_NE(text.find("cannot import:\n  node 'the_conv' (Conv, opset 17): "
+                      "auto_pad SAME_UPPER is not supported"),
             std::string::npos)
       << text;
 }
