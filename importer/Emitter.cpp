@@ -317,6 +317,14 @@ std::string Emitter::temp(llvm::StringRef base, const std::string &expr) {
   return name;
 }
 
+std::vector<const onnx::NodeProto *>
+Emitter::internalConsumers(const std::string &value) const {
+  auto it = consumers.find(value);
+  if (it == consumers.end() || graphOutputs.contains(value))
+    return {};
+  return it->second;
+}
+
 const onnx::NodeProto *Emitter::soleConsumer(const std::string &value) const {
   auto it = consumers.find(value);
   if (it == consumers.end() || it->second.size() != 1 ||

@@ -116,6 +116,9 @@ public:
             llvm::StringRef dtype = "f32", llvm::StringRef layerName = "");
   /// The one node that reads `value` (not a graph output), or null.
   const onnx::NodeProto *soleConsumer(const std::string &value) const;
+  /// The nodes that read `value`; empty if it is also a graph output.
+  std::vector<const onnx::NodeProto *>
+  internalConsumers(const std::string &value) const;
   /// The value called `name`, or null.
   Value *valueOf(const std::string &name);
   /// `node`, after the current one, is folded into it: it emits nothing and

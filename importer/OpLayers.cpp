@@ -192,6 +192,103 @@ llvm::Error layerNorm(Emitter &e, const Node &n, Attrs &a) {
   return llvm::Error::success();
 }
 
+namespace {
+/// The input of two-input `node` that is not `mine`, or null.
+const std::string *otherOf(const Node *node, const std::string &mine) {
+  if (!node || node->input_size() != 2)
+    return nullptr;
+  if (node->input(0) == mine && node->input(1) != mine)
+    return &node->input(1);
+  if (node->input(1) == mine && node->input(0) != mine)
+    return &node->input(0);
+  return nullptr;
+}
+
+const Node *soleOf(Emitter &e, const Node *node, const char *opType) {
+  const Node *next = node ? e.soleConsumer(node->output(0)) : nullptr;
+  return next && next->op_type() == opType ? next : nullptr;
+}
+
+/// A one-element float constant's value.
+std::optional<double> scalarOf(Emitter &e, const std::string &name) {
+  Value *v = e.valueOf(name);
+  if (!v || !v->cst || !v->cst->isFloat || v->cst->numel() != 1)
+    return std::nullopt;
+  return v->cst->f[0];
+}
+
+bool lastAxisMean(const Node *node, size_t rank) {
+  if (!node || node->op_type() != "ReduceMean")
+    return false;
+  for (const auto &attr : node->attribute()) {
+    if (attr.name() == "keepdims" && attr.i() != 1)
+      return false;
+    if (attr.name() == "axes" &&
+        (attr.ints_size() != 1 ||
+         (attr.ints(0) != -1 && attr.ints(0) != int64_t(rank) - 1)))
+      return false;
+  }
+  return node->input_size() == 1 && node->attribute_size() >= 1;
+}
+} // namespace
+
+bool layerNormChain(Emitter &e, const Node &mean1, Value *x) {
+  size_t rank = x->shape.size();
+  if (x->cst || rank == 0 || x->shape.back() < 0 || !lastAxisMean(&mean1, rank))
+    return false;
+  const std::string &xs = mean1.input(0);
+  const Node *sub = soleOf(e, &mean1, "Sub");
+  if (!sub || sub->input_size() != 2 || sub->input(0) != xs)
+    return false;
+  auto users = e.internalConsumers(sub->output(0));
+  if (users.size() != 2)
+    return false;
+  const Node *pow = users[0]->op_type() == "Pow" ? users[0] : users[1];
+  const Node *div = users[0]->op_type() == "Pow" ? users[1] : users[0];
+  const std::string *two = otherOf(pow, sub->output(0));
+  if (pow->op_type() != "Pow" || !two || pow->input(0) != sub->output(0) ||
+      scalarOf(e, *two) != 2.0)
+    return false;
+  const Node *mean2 = e.soleConsumer(pow->output(0));
+  if (!lastAxisMean(mean2, rank))
+    return false;
+  const Node *addEps = soleOf(e, mean2, "Add");
+  const std::string *epsName = otherOf(addEps, mean2->output(0));
+  std::optional<double> eps = epsName ? scalarOf(e, *epsName) : std::nullopt;
+  const Node *sqrt = soleOf(e, addEps, "Sqrt");
+  if (!eps || !sqrt || soleOf(e, sqrt, "Div") != div ||
+      div->input(0) != sub->output(0))
+    return false;
+  const Node *mul = soleOf(e, div, "Mul");
+  const std::string *wName = otherOf(mul, div->output(0));
+  const Node *add = soleOf(e, mul, "Add");
+  const std::string *bName = add ? otherOf(add, mul->output(0)) : nullptr;
+  if (!wName || !bName)
+    return false;
+  int64_t d = x->shape.back();
+  Value *w = e.valueOf(*wName), *b = e.valueOf(*bName);
+  for (Value *v : {w, b})
+    if (!v || !v->cst || !v->cst->isFloat || v->cst->numel() != d ||
+        v->cst->shape.size() != 1)
+      return false;
+  std::string wOnnx =
+      w->cst->initializer.empty() ? *wName : w->cst->initializer;
+  std::string bOnnx =
+      b->cst->initializer.empty() ? *bName : b->cst->initializer;
+  std::string name = e.layerBinding(wOnnx);
+  e.addWeight(name + ".weight", wOnnx, {d}, w->cst->f);
+  e.addWeight(name + ".bias", bOnnx, {d}, b->cst->f);
+  std::string expr = "layernorm(" + x->ref;
+  if (std::fabs(*eps - 1e-5) > 1e-9)
+    expr += ", eps = " + formatFloat(*eps);
+  e.bind(0, expr + ")", x->shape, "f32", name);
+  Value out = *e.valueOf(mean1.output(0));
+  for (const Node *node : {sub, pow, mean2, addEps, sqrt, div, mul})
+    e.fuse(*node, nullptr);
+  e.fuse(*add, &out);
+  return true;
+}
+
 llvm::Error pool(Emitter &e, const Node &n, Attrs &a) {
   TRY(x, tensorInput(e, 0));
   bool isMax = n.op_type() == "MaxPool";

@@ -693,8 +693,13 @@ llvm::Error transpose(Emitter &e, const Node &, Attrs &a) {
   return llvm::Error::success();
 }
 
-llvm::Error reduceMean(Emitter &e, const Node &, Attrs &a) {
+llvm::Error reduceMean(Emitter &e, const Node &n, Attrs &a) {
   TRY(x, tensorInput(e, 0));
+  if (layerNormChain(e, n, x)) {
+    a.ints("axes");
+    a.i("keepdims", 1);
+    return llvm::Error::success();
+  }
   std::vector<int64_t> axes = axesOf(e, a, 1);
   bool keep = a.i("keepdims", 1) != 0;
   a.i("noop_with_empty_axes", 0);

@@ -42,6 +42,11 @@ std::vector<int64_t> broadcast(llvm::ArrayRef<int64_t> a,
 llvm::Error zeroPad(Emitter &e, Value &x, llvm::ArrayRef<int64_t> pads);
 
 // Layers (OpLayers.cpp).
+/// PyTorch's LayerNorm as opset 13 exports it, from its first ReduceMean:
+/// `mean -> Sub -> Pow 2 -> mean -> Add eps -> Sqrt -> Div -> Mul w -> Add b`
+/// over the last axis, one `layernorm` named after `w`. False (nothing
+/// emitted) if `mean1` does not start that chain.
+bool layerNormChain(Emitter &e, const Node &mean1, Value *x);
 llvm::Error conv(Emitter &e, const Node &n, Attrs &a);
 llvm::Error batchNorm(Emitter &e, const Node &n, Attrs &a);
 llvm::Error layerNorm(Emitter &e, const Node &n, Attrs &a);
