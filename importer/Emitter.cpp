@@ -6,6 +6,7 @@
 #include "runtime/Tensor.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -361,6 +362,11 @@ void Emitter::addWeight(const std::string &nnName, const std::string &onnxName,
                         const std::vector<double> &data) {
   if (!storedWeights.insert(nnName).second)
     return;
+  std::optional<int64_t> count = checkedByteSize(shape, 1);
+  if (!count || size_t(*count) != data.size())
+    llvm::report_fatal_error(llvm::Twine("deepc import: parameter '") + nnName +
+                             "' of shape " + formatShape(shape) + " given " +
+                             std::to_string(data.size()) + " values");
   Tensor t(DType::F32, shape);
   float *out = t.data<float>();
   for (size_t k = 0; k < data.size(); ++k)

@@ -44,9 +44,10 @@ bool normalizeAxis(int64_t &axis, size_t rank) {
 }
 
 int64_t mulDims(int64_t a, int64_t b) {
-  if (a == kUnknown || b == kUnknown || a == kN || b == kN)
+  int64_t r;
+  if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r))
     return kUnknown;
-  return a * b;
+  return r;
 }
 
 /// Numpy broadcasting of two shapes.
@@ -99,6 +100,12 @@ llvm::Error reshapeTo(Emitter &e, Value *x, std::vector<int64_t> target,
     Const c = *x->cst;
     if (minusOne >= 0 || llvm::is_contained(target, kN))
       return e.unsupported("a reshape of a constant to a dynamic shape");
+    int64_t count = 1;
+    for (int64_t t : target)
+      count = mulDims(count, t);
+    if (count != c.numel())
+      return e.unsupported("a reshape of a constant of " + formatDims(c.shape) +
+                           " to " + formatDims(target));
     c.shape = target;
     c.initializer.clear();
     e.setConst(0, std::move(c));
@@ -113,17 +120,31 @@ llvm::Error reshapeTo(Emitter &e, Value *x, std::vector<int64_t> target,
     else if (d == kUnknown)
       inUnknown = true;
     else
-      inStatic *= d;
+      inStatic = mulDims(inStatic, d);
   }
   for (int64_t t : target) {
     if (t == kN)
       ++outN;
     else if (t != -1)
-      outStatic *= t;
+      outStatic = mulDims(outStatic, t);
   }
+  if (inStatic == kUnknown || outStatic == kUnknown)
+    return e.unsupported("a reshape to " + formatDims(target) +
+                         ": too many elements");
+  auto mismatch = [&] {
+    return e.unsupported("a reshape of " + formatDims(x->shape) + " to " +
+                         formatDims(target) + ": the element counts differ");
+  };
   std::vector<int64_t> shape = target;
+  if (!inUnknown) {
+    if (minusOne < 0 && (inN != outN || inStatic != outStatic))
+      return mismatch();
+    if (minusOne >= 0 &&
+        (outStatic == 0 || inStatic % outStatic != 0 || outN > inN))
+      return mismatch();
+  }
   if (minusOne >= 0) {
-    if (inUnknown || outStatic == 0)
+    if (inUnknown)
       shape[minusOne] = kUnknown;
     else if (inN == outN)
       shape[minusOne] = inStatic / outStatic;
@@ -441,8 +462,11 @@ llvm::Error cast(Emitter &e, const Node &, Attrs &a) {
       c.f.assign(c.i.begin(), c.i.end());
       c.i.clear();
     } else if (toInt && c.isFloat) {
-      for (double v : c.f)
+      for (double v : c.f) {
+        if (!(std::fabs(v) < 9.2e18))
+          return e.unsupported("a Cast to an integer of a value out of range");
         c.i.push_back(int64_t(std::trunc(v)));
+      }
       c.f.clear();
     }
     c.isFloat = toFloat;
@@ -527,7 +551,7 @@ llvm::Error unary(Emitter &e, const Node &n, Attrs &) {
 llvm::Error foldBinary(Emitter &e, const Node &n, const Const &a,
                        const Const &b) {
   if (a.isFloat != b.isFloat ||
-      (a.numel() != b.numel() && a.numel() != 1 && b.numel() != 1))
+      (a.shape != b.shape && a.numel() != 1 && b.numel() != 1))
     return e.unsupported("arithmetic on constants of different types or "
                          "sizes");
   Const c = a.numel() >= b.numel() ? a : b;
@@ -548,12 +572,16 @@ llvm::Error foldBinary(Emitter &e, const Node &n, const Const &a,
       c.i[k] = kUnknown;
       continue;
     }
-    if (op == "Div" && y == 0)
-      return e.unsupported("integer division by zero");
-    c.i[k] = op == "Add"   ? x + y
-             : op == "Sub" ? x - y
-             : op == "Mul" ? x * y
-                           : x / y;
+    if (op == "Div" && (y == 0 || (y == -1 && x == INT64_MIN)))
+      return e.unsupported("integer division by zero or overflow");
+    int64_t r = 0;
+    bool overflow = op == "Add"   ? __builtin_add_overflow(x, y, &r)
+                    : op == "Sub" ? __builtin_sub_overflow(x, y, &r)
+                    : op == "Mul" ? __builtin_mul_overflow(x, y, &r)
+                                  : (r = x / y, false);
+    if (overflow || r == kN || r == kUnknown)
+      return e.unsupported("integer overflow in constant arithmetic");
+    c.i[k] = r;
   }
   e.setConst(0, std::move(c));
   return llvm::Error::success();
