@@ -92,6 +92,11 @@ llvm::Error conv(Emitter &e, const Node &n, Attrs &a) {
                          "pads");
   if (autoPad == "VALID")
     pads = {0, 0, 0, 0};
+  for (int k = 0; k < 2; ++k)
+    if (strides[k] <= 0 || dil[k] <= 0 || kernel[k] <= 0 || pads[k] < 0 ||
+        pads[k + 2] < 0)
+      return e.unsupported("strides, dilations and kernel sizes must be "
+                           "positive, pads not negative");
   Value padded = *x;
   if (pads[0] != pads[2] || pads[1] != pads[3]) {
     // Asymmetric: zeros around the input, then no padding.
@@ -302,8 +307,13 @@ llvm::Error pool(Emitter &e, const Node &n, Attrs &a) {
   if (isMax)
     a.i("storage_order", 0);
   bool countIncludePad = !isMax && a.i("count_include_pad", 0) != 0;
-  if (x->shape.size() != 4 || kernel.size() != 2 || strides.size() != 2)
+  if (x->shape.size() != 4 || kernel.size() != 2 || strides.size() != 2 ||
+      pads.size() != 4)
     return e.unsupported("only 2-D pooling (NCHW) is supported");
+  for (int k = 0; k < 2; ++k)
+    if (strides[k] <= 0 || kernel[k] <= 0 || pads[k] < 0 || pads[k + 2] < 0)
+      return e.unsupported("strides and kernel sizes must be positive, pads "
+                           "not negative");
   if (autoPad != "NOTSET" && autoPad != "VALID")
     return e.unsupported("auto_pad " + autoPad + " is not supported");
   Value padded = *x;
@@ -431,6 +441,12 @@ llvm::Error matmul(Emitter &e, const Node &n, Attrs &) {
   }
   if (x->shape.size() < 2 || y->shape.size() < 2)
     return e.unsupported("MatMul of vectors is not supported");
+  if (x->shape.back() != y->shape[y->shape.size() - 2] || x->shape.back() < 0 ||
+      x->dtype != y->dtype ||
+      !broadcasts(llvm::ArrayRef(x->shape).drop_back(2),
+                  llvm::ArrayRef(y->shape).drop_back(2)))
+    return e.unsupported("a MatMul of " + formatDims(x->shape) + " and " +
+                         formatDims(y->shape));
   TRY(a, e.operand(0));
   TRY(b, e.operand(1));
   std::vector<int64_t> batch = broadcast(llvm::ArrayRef(x->shape).drop_back(2),

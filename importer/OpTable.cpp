@@ -43,11 +43,32 @@ bool normalizeAxis(int64_t &axis, size_t rank) {
   return axis >= 0 && axis < int64_t(rank);
 }
 
+/// Normalizes every axis of `axes` for `rank`; false if one is out of range
+/// or repeated.
+bool normalizeAxes(std::vector<int64_t> &axes, size_t rank) {
+  for (int64_t &axis : axes)
+    if (!normalizeAxis(axis, rank))
+      return false;
+  std::vector<int64_t> sorted = axes;
+  llvm::sort(sorted);
+  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+}
+
 int64_t mulDims(int64_t a, int64_t b) {
   int64_t r;
   if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r))
     return kUnknown;
   return r;
+}
+
+/// Whether two shapes broadcast (NumPy's rule; N only with N or 1).
+bool broadcasts(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b) {
+  for (size_t k = 1; k <= std::min(a.size(), b.size()); ++k) {
+    int64_t x = a[a.size() - k], y = b[b.size() - k];
+    if (x != y && x != 1 && y != 1 && x != kUnknown && y != kUnknown)
+      return false;
+  }
+  return true;
 }
 
 /// Numpy broadcasting of two shapes.
@@ -205,9 +226,8 @@ llvm::Error unsqueeze(Emitter &e, const Node &, Attrs &a) {
   TRY(x, tensorInput(e, 0));
   std::vector<int64_t> axes = axesOf(e, a, 1);
   size_t rank = x->shape.size() + axes.size();
-  for (int64_t &axis : axes)
-    if (!normalizeAxis(axis, rank))
-      return e.unsupported("axis out of range");
+  if (!normalizeAxes(axes, rank))
+    return e.unsupported("axes out of range or repeated");
   std::vector<int64_t> shape;
   for (size_t k = 0, src = 0; k < rank; ++k)
     shape.push_back(llvm::is_contained(axes, int64_t(k)) ? 1 : x->shape[src++]);
@@ -224,9 +244,8 @@ llvm::Error unsqueeze(Emitter &e, const Node &, Attrs &a) {
 llvm::Error squeeze(Emitter &e, const Node &, Attrs &a) {
   TRY(x, tensorInput(e, 0));
   std::vector<int64_t> axes = axesOf(e, a, 1);
-  for (int64_t &axis : axes)
-    if (!normalizeAxis(axis, x->shape.size()))
-      return e.unsupported("axis out of range");
+  if (!normalizeAxes(axes, x->shape.size()))
+    return e.unsupported("axes out of range or repeated");
   std::vector<int64_t> shape;
   for (size_t k = 0; k < x->shape.size(); ++k) {
     bool drop =
@@ -291,6 +310,8 @@ llvm::Error shapeOp(Emitter &e, const Node &, Attrs &a) {
 }
 
 llvm::Error embedding(Emitter &e, const Node &n, const Const &w, Value *ids) {
+  if (ids->dtype != "i64" && ids->dtype != "i32")
+    return e.unsupported("an embedding of ids that are not integers");
   if (w.shape.size() != 2 || !w.isFloat)
     return e.unsupported("a Gather of a tensor that is not a [vocab, dim] "
                          "float initializer (an embedding)");
@@ -435,6 +456,15 @@ llvm::Error concat(Emitter &e, const Node &n, Attrs &a) {
   std::string args;
   int64_t total = 0;
   for (int k = 0; k < n.input_size(); ++k) {
+    const std::vector<int64_t> &in = e.input(k)->shape;
+    if (in.size() != shape.size() || e.input(k)->dtype != e.input(0)->dtype)
+      return e.unsupported("a Concat of tensors of different ranks or types");
+    for (size_t d = 0; d < in.size(); ++d)
+      if (int64_t(d) != axis && in[d] != shape[d])
+        return e.unsupported("a Concat of " + formatDims(shape) + " and " +
+                             formatDims(in));
+  }
+  for (int k = 0; k < n.input_size(); ++k) {
     TRY(ref, e.operand(k));
     args += ref + ", ";
     int64_t d = e.input(k)->shape[axis];
@@ -534,6 +564,8 @@ llvm::Error unary(Emitter &e, const Node &n, Attrs &) {
   TRY(x, tensorInput(e, 0));
   if (x->cst)
     return e.unsupported("an op on a constant");
+  if (x->dtype != "f32")
+    return e.unsupported("an op on a " + x->dtype + " tensor");
   static const std::pair<const char *, const char *> names[] = {
       {"Relu", "relu"}, {"Tanh", "tanh"}, {"Sigmoid", "sigmoid"},
       {"Sqrt", "sqrt"}, {"Exp", "exp"},   {"Log", "log"},
@@ -656,6 +688,9 @@ llvm::Error binary(Emitter &e, const Node &n, Attrs &) {
       op = nnOp;
   if (!op)
     return e.unsupported("op not supported");
+  if (!broadcasts(x->shape, y->shape))
+    return e.unsupported("shapes " + formatDims(x->shape) + " and " +
+                         formatDims(y->shape) + " do not broadcast");
   TRY(a, e.operand(0));
   TRY(b, e.operand(1));
   bool compare = n.op_type() != "Add" && n.op_type() != "Sub" &&
@@ -680,6 +715,10 @@ llvm::Error where(Emitter &e, const Node &, Attrs &) {
   TRY(c, tensorInput(e, 0));
   TRY(x, tensorInput(e, 1));
   TRY(y, tensorInput(e, 2));
+  if (c->dtype != "bool" || x->dtype != y->dtype ||
+      !broadcasts(c->shape, x->shape) || !broadcasts(c->shape, y->shape) ||
+      !broadcasts(x->shape, y->shape))
+    return e.unsupported("operands of Where that do not fit");
   TRY(cs, e.operand(0));
   TRY(xs, e.operand(1));
   TRY(ys, e.operand(2));
@@ -710,10 +749,11 @@ llvm::Error transpose(Emitter &e, const Node &, Attrs &a) {
       perm.push_back(int64_t(rank - 1 - k));
   if (perm.size() != rank)
     return e.unsupported("perm of the wrong length");
+  std::vector<int64_t> check = perm;
+  if (!normalizeAxes(check, rank) || check != perm)
+    return e.unsupported("perm is not a permutation");
   std::vector<int64_t> shape;
   for (int64_t p : perm) {
-    if (p < 0 || p >= int64_t(rank))
-      return e.unsupported("perm out of range");
     shape.push_back(x->shape[p]);
   }
   e.bind(0, "transpose(" + x->ref + ", [" + joinInts(perm) + "])", shape,
@@ -735,9 +775,8 @@ llvm::Error reduceMean(Emitter &e, const Node &n, Attrs &a) {
   if (axes.empty())
     for (size_t k = 0; k < rank; ++k)
       axes.push_back(int64_t(k));
-  for (int64_t &axis : axes)
-    if (!normalizeAxis(axis, rank))
-      return e.unsupported("axis out of range");
+  if (!normalizeAxes(axes, rank))
+    return e.unsupported("axes out of range or repeated");
   llvm::sort(axes);
   std::vector<int64_t> shape;
   for (size_t k = 0; k < rank; ++k)

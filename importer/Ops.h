@@ -30,6 +30,8 @@ std::string pair(int64_t h, int64_t w);
 bool normalizeAxis(int64_t &axis, size_t rank);
 /// The product of two dimensions, kUnknown unless both are static.
 int64_t mulDims(int64_t a, int64_t b);
+/// Whether two shapes broadcast (NumPy's rule; N only with N or 1).
+bool broadcasts(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
 /// NumPy broadcasting of two shapes.
 std::vector<int64_t> broadcast(llvm::ArrayRef<int64_t> a,
                                llvm::ArrayRef<int64_t> b);
