@@ -427,6 +427,112 @@ llvm::Error range(Emitter &e, const Node &, Attrs &) {
   return llvm::Error::success();
 }
 
+/// ONNX's Slice: constant starts, ends, axes and steps; a constant is
+/// sliced here, a tensor becomes a subscript `x[:, a:b]` (steps of 1, the
+/// batch taken whole).
+llvm::Error slice(Emitter &e, const Node &, Attrs &) {
+  TRY(x, tensorInput(e, 0));
+  size_t rank = x->shape.size();
+  std::vector<std::vector<int64_t>> args(4);
+  for (unsigned k = 1; k <= 4; ++k) {
+    Value *v = e.input(k);
+    if (!v)
+      continue;
+    if (!v->cst || v->cst->isFloat || v->cst->shape.size() != 1)
+      return e.unsupported("starts, ends, axes and steps must be integer "
+                           "constants");
+    args[k - 1] = v->cst->i;
+  }
+  std::vector<int64_t> &starts = args[0], &ends = args[1], &axes = args[2],
+                       &steps = args[3];
+  if (axes.empty())
+    for (size_t k = 0; k < starts.size(); ++k)
+      axes.push_back(int64_t(k));
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size() || !normalizeAxes(axes, rank))
+    return e.unsupported("starts, ends, axes and steps that do not fit");
+  // Per dimension: begin, end, step (whole by default).
+  std::vector<int64_t> begin(rank, 0), end = x->shape, step(rank, 1);
+  for (size_t k = 0; k < axes.size(); ++k) {
+    int64_t d = axes[k], size = x->shape[d], st = steps[k];
+    for (int64_t v : {starts[k], ends[k], st})
+      if (v == kN || v == kUnknown)
+        return e.unsupported("a Slice by sizes known only at run time");
+    if (st == 0)
+      return e.unsupported("a Slice with step 0");
+    if (size < 0) {
+      if (starts[k] == 0 && ends[k] >= INT32_MAX && st == 1)
+        continue; // the whole batch
+      return e.unsupported("a Slice of a dimension known only at run time");
+    }
+    auto clampIndex = [&](int64_t i) {
+      if (i < 0)
+        i = i < -size ? -1 : i + size;
+      return st > 0 ? std::clamp<int64_t>(i, 0, size)
+                    : std::clamp<int64_t>(i, -1, size - 1);
+    };
+    begin[d] = clampIndex(starts[k]);
+    end[d] = clampIndex(ends[k]);
+    step[d] = st;
+  }
+  std::vector<int64_t> shape(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    if (x->shape[d] < 0) {
+      shape[d] = x->shape[d];
+      continue;
+    }
+    int64_t span = step[d] > 0 ? end[d] - begin[d] : begin[d] - end[d];
+    int64_t a = step[d] > 0 ? step[d] : -step[d];
+    shape[d] = span <= 0 ? 0 : (span + a - 1) / a;
+    if (shape[d] == 0)
+      return e.unsupported("an empty Slice");
+  }
+  if (x->cst && x->ref.empty()) {
+    const Const &in = *x->cst;
+    Const c;
+    c.isFloat = in.isFloat;
+    c.shape = shape;
+    std::vector<int64_t> idx(rank, 0);
+    int64_t total = 1;
+    for (int64_t d : shape)
+      total *= d;
+    for (int64_t flat = 0; flat < total; ++flat) {
+      int64_t src = 0;
+      for (size_t d = 0; d < rank; ++d)
+        src = src * in.shape[d] + begin[d] + idx[d] * step[d];
+      if (c.isFloat)
+        c.f.push_back(in.f[src]);
+      else
+        c.i.push_back(in.i[src]);
+      for (size_t d = rank; d-- > 0;)
+        if (++idx[d] < shape[d])
+          break;
+        else
+          idx[d] = 0;
+    }
+    e.setConst(0, std::move(c));
+    return llvm::Error::success();
+  }
+  std::string sub;
+  for (size_t d = 0; d < rank; ++d) {
+    if (step[d] != 1)
+      return e.unsupported("a Slice of a tensor with a step other than 1");
+    sub += d ? ", " : "";
+    if (x->shape[d] < 0 || (begin[d] == 0 && end[d] == x->shape[d]))
+      sub += ":";
+    else
+      sub += std::to_string(begin[d]) + ":" + std::to_string(end[d]);
+  }
+  if (shape == x->shape) {
+    e.alias(0, *x);
+    return llvm::Error::success();
+  }
+  e.bind(0, x->ref + "[" + sub + "]", shape, x->dtype);
+  return llvm::Error::success();
+}
+
 llvm::Error concat(Emitter &e, const Node &n, Attrs &a) {
   int64_t axis = a.i("axis", 0);
   bool allConst = true;
@@ -831,6 +937,7 @@ const OpEntry kOps[] = {
     {"Reshape", 14, reshape},
     {"Shape", 15, shapeOp},
     {"Sigmoid", 13, unary},
+    {"Slice", 13, slice},
     {"Softmax", 13, softmax},
     {"Sqrt", 13, unary},
     {"Squeeze", 13, squeeze},

@@ -20,7 +20,8 @@ Writes into Inputs/:
   an input that may be negative.
 - pool_pad.onnx, pool_x7.npy, pool_y7.npy: padded max pooling after a relu
   (ResNet's stem) and padded average pooling (count_include_pad).
-- enc_*: a BERT-style encoder (below).
+- enc_*: a BERT-style encoder (below); slice.onnx, slice_x7.npy,
+  slice_y7.npy: slices of a tensor.
 """
 import os
 
@@ -198,3 +199,23 @@ for b in (1, 7, 32):
         y = enc(ids)
     np.save(os.path.join(here, f"enc_x{b}.npy"), ids.numpy())
     np.save(os.path.join(here, f"enc_y{b}.npy"), y.numpy())
+
+
+# Slices of a tensor, one with an end computed from its shape (folded).
+class Slices(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        y = x[:, 1:5] + x[:, : x.shape[1] - 2]
+        return self.fc(y).reshape(x.shape[0], -1)
+
+
+torch.manual_seed(5)
+sl = Slices().eval()
+export(sl, torch.randn(1, 6, 4), os.path.join(here, "slice.onnx"), 13, True)
+x = torch.randn(7, 6, 4)
+with torch.no_grad():
+    np.save(os.path.join(here, "slice_x7.npy"), x.numpy())
+    np.save(os.path.join(here, "slice_y7.npy"), sl(x).numpy())

@@ -96,6 +96,66 @@ std::string importConv(std::vector<int64_t> pads, bool dropOutput = false,
   return result->source;
 }
 
+onnx::TensorProto ints(const std::string &name, std::vector<int64_t> v) {
+  onnx::TensorProto t;
+  t.set_name(name);
+  t.set_data_type(onnx::TensorProto::INT64);
+  t.add_dims(int64_t(v.size()));
+  for (int64_t x : v)
+    t.add_int64_data(x);
+  return t;
+}
+
+/// A constant sliced backwards with step -2 is folded: `y = x + c[4:0:-2]`
+/// stores c[4], c[2] as the parameter the sum reads.
+TEST(Import, SliceOfAConstantFolds) {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(17);
+  auto *g = m.mutable_graph();
+  g->set_name("g");
+  *g->add_input() = tensorInfo("x", {1, 2});
+  *g->add_output() = tensorInfo("y", {1, 2});
+  *g->add_initializer() = floats("c", {6});
+  *g->add_initializer() = ints("starts", {4});
+  *g->add_initializer() = ints("ends", {0});
+  *g->add_initializer() = ints("axes", {0});
+  *g->add_initializer() = ints("steps", {-2});
+  auto *s = g->add_node();
+  s->set_op_type("Slice");
+  s->set_name("slice");
+  for (const char *in : {"c", "starts", "ends", "axes", "steps"})
+    s->add_input(in);
+  s->add_output("cs");
+  auto *add = g->add_node();
+  add->set_op_type("Add");
+  add->set_name("add");
+  add->add_input("x");
+  add->add_input("cs");
+  add->add_output("y");
+  llvm::SmallString<128> path;
+  ASSERT_FALSE(llvm::sys::fs::createTemporaryFile("slice", "onnx", path));
+  {
+    std::string bytes;
+    m.SerializeToString(&bytes);
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    os << bytes;
+  }
+  auto result = importOnnx(path, {});
+  llvm::sys::fs::remove(path);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_NE(result->source.find("param cs: f32[2] = zeros\n  y = x + cs\n"),
+            std::string::npos)
+      << result->source;
+  const deepc::Tensor *t = result->weights.find("cs");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->shape, std::vector<int64_t>({2}));
+  // floats() fills 0.25 * (k % 7): c[4] = 1.0, c[2] = 0.5.
+  EXPECT_EQ(t->data<float>()[0], 1.0f);
+  EXPECT_EQ(t->data<float>()[1], 0.5f);
+}
+
 TEST(Import, SymmetricPadsImport) {
   std::string text = importConv({1, 1, 1, 1});
   EXPECT_NE(text.find("w = conv2d(x, 3, 3, padding = 1)"), std::string::npos)
