@@ -17,6 +17,8 @@ packages=(
   libc6-dev-arm64-cross libc6-dev-riscv64-cross
   # deepc --report: test/e2e/report loads the pages in headless chromium.
   chromium
+  # deepc import: ONNX models read with Debian's ONNX library (docs/IMPORT.md).
+  libonnx-dev libprotobuf-dev
 )
 missing=()
 for p in "${packages[@]}"; do

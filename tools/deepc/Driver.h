@@ -79,6 +79,7 @@ int runTrain();
 int runEval();
 int runGradcheck();
 int runBench();
+int runImport();
 
 } // namespace deepc::driver
 

@@ -12,6 +12,7 @@ extern llvm::cl::SubCommand trainCommand;
 extern llvm::cl::SubCommand evalCommand;
 extern llvm::cl::SubCommand gradcheckCommand;
 extern llvm::cl::SubCommand benchCommand;
+extern llvm::cl::SubCommand importCommand;
 } // namespace deepc::driver
 
 #endif // DEEPC_TOOLS_DEEPC_SUBCOMMANDS_H

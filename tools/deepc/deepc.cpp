@@ -44,7 +44,7 @@ int main(int argc, char **argv) {
   for (llvm::cl::SubCommand *sub :
        {&llvm::cl::SubCommand::getTopLevel(), &checkCommand, &compileCommand,
         &predictCommand, &trainCommand, &evalCommand, &gradcheckCommand,
-        &benchCommand})
+        &benchCommand, &importCommand})
     llvm::cl::HideUnrelatedOptions(deepcCategory, *sub);
   if (!llvm::cl::ParseCommandLineOptions(
           argc, argv,
@@ -56,7 +56,8 @@ int main(int argc, char **argv) {
           "  deepc eval F.nn --weights W --data ...     score a model\n"
           "  deepc gradcheck F.nn          check gradients numerically\n"
           "  deepc bench F.nn              time the compiled forward and "
-          "step\n\n"
+          "step\n"
+          "  deepc import M.onnx -o M.nn   translate an ONNX model\n\n"
           "  deepc COMMAND --help          the options of one command\n",
           &llvm::errs()))
     return 1;
@@ -79,5 +80,7 @@ int main(int argc, char **argv) {
     return runGradcheck();
   if (benchCommand)
     return runBench();
+  if (importCommand)
+    return runImport();
   return fail("no command given; see 'deepc --help'");
 }
