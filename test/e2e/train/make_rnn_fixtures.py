@@ -3,7 +3,8 @@
 python3-torch: for each train block of Inputs/recurrent.nn, its twin
 torch.nn.Module (attribute names are the .nn bindings, so the state_dict
 names are deepc's parameter names), the twin's initial state_dict
-(.safetensors), the data (.npy), every step's loss and the final
+(.safetensors), the data (.npy), the untrained twin's outputs on the
+data's first 4 steps (_predict4.npy), every step's loss and the final
 state_dict (.npz). Run once; the files are committed and the test runs
 without torch."""
 import os
@@ -54,6 +55,9 @@ class GruNet(nn.Module):
 def run(name, net, x, y, batch=8, epochs=2):
     write_safetensors(os.path.join(HERE, name + "_init.safetensors"),
                       {k: v.numpy() for k, v in net.state_dict().items()})
+    # The untrained twin on the first 4 steps: T differs from training's.
+    with torch.no_grad():
+        np.save(os.path.join(HERE, name + "_predict4.npy"), net(x[:, :4]).numpy())
     opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
     losses = []
     for _ in range(epochs):
