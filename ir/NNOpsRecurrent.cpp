@@ -126,9 +126,10 @@ LogicalResult GruGradOp::inferReturnTypes(MLIRContext *,
 /// Only the hidden states are read outside the op (the other results are
 /// saved for the gradient), so only their adjoint flows in. Appends the
 /// gradient op's three results, or three nulls without an adjoint.
-static LogicalResult recurrentAdjoints(Operation *op, ValueRange adjoints,
-                                       SmallVectorImpl<Value> &out,
-                                       llvm::function_ref<Operation *()> build) {
+static LogicalResult
+recurrentAdjoints(Operation *op, ValueRange adjoints,
+                  SmallVectorImpl<Value> &out,
+                  llvm::function_ref<Operation *()> build) {
   if (llvm::any_of(adjoints.drop_front(), [](Value v) { return bool(v); }))
     return op->emitError("the saved states of '")
            << op->getName() << "' have no gradient";

@@ -38,7 +38,8 @@ static OpFoldResult multiply(OpBuilder &b, Location loc, OpFoldResult x,
                          cy = getConstantIntValue(y);
   if (cx && cy)
     return b.getIndexAttr(*cx * *cy);
-  return arith::MulIOp::create(b, loc, getValueOrCreateConstantIndexOp(b, loc, x),
+  return arith::MulIOp::create(b, loc,
+                               getValueOrCreateConstantIndexOp(b, loc, x),
                                getValueOrCreateConstantIndexOp(b, loc, y))
       .getResult();
 }

@@ -58,8 +58,8 @@ struct Recurrence {
         b, loc, stepType(width), seq,
         {b.getIndexAttr(0), step, b.getIndexAttr(offset)},
         {n, b.getIndexAttr(1), b.getIndexAttr(width)}, ones(b));
-    Value into = emptyTensor(b, loc, stepType(width),
-                             {n, b.getIndexAttr(width)});
+    Value into =
+        emptyTensor(b, loc, stepType(width), {n, b.getIndexAttr(width)});
     return linalg::CopyOp::create(b, loc, slice, into).getResult(0);
   }
   /// `seq` with `value[N, width]` written at `[:, step, offset:]`.
@@ -99,8 +99,8 @@ struct Recurrence {
   Value forwardStep(OpBuilder &b, Value i, bool reverse) const {
     if (!reverse)
       return i;
-    return arith::SubIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, t, one(b)), i);
+    return arith::SubIOp::create(b, loc,
+                                 arith::SubIOp::create(b, loc, t, one(b)), i);
   }
   Value one(OpBuilder &b) const {
     return arith::ConstantIndexOp::create(b, loc, 1);
@@ -145,8 +145,7 @@ struct Recurrence {
     Value a = nn::ReshapeOp::create(b, loc, rows(width), dA);
     Value h = nn::ReshapeOp::create(b, loc, rows(hidden), previous);
     Value dw = nn::MatmulOp::create(
-        b, loc, nn::TransposeOp::create(b, loc, a, ArrayRef<int64_t>{1, 0}),
-        h);
+        b, loc, nn::TransposeOp::create(b, loc, a, ArrayRef<int64_t>{1, 0}), h);
     Value db = nn::ReduceSumOp::create(b, loc, dA, ArrayRef<int64_t>{0, 1},
                                        /*keepdims=*/false);
     return {dw, db};
@@ -157,8 +156,8 @@ struct Recurrence {
   Value backwardStep(OpBuilder &b, Value i, bool reverse) const {
     if (reverse)
       return i;
-    return arith::SubIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, t, one(b)), i);
+    return arith::SubIOp::create(b, loc,
+                                 arith::SubIOp::create(b, loc, t, one(b)), i);
   }
 
   Location loc;
@@ -224,7 +223,8 @@ struct LstmLowering : OpConversionPattern<nn::LstmOp> {
           for (auto [k, g] : llvm::enumerate(blocks))
             gates = r.insert(b, g, gates, t, k * h);
           scf::YieldOp::create(b, l,
-                               ValueRange{r.carry(b, hn, it[0]), r.carry(b, c, it[1]),
+                               ValueRange{r.carry(b, hn, it[0]),
+                                          r.carry(b, c, it[1]),
                                           r.insert(b, hn, it[2], t, 0),
                                           r.insert(b, c, it[3], t, 0), gates});
         });
@@ -278,11 +278,10 @@ struct LstmGradLowering : OpConversionPattern<nn::LstmGradOp> {
                          e.mul(dout, e.dsigmoid(og))},
               1);
           Value dhPrev = nn::MatmulOp::create(b, l, dA, w);
-          scf::YieldOp::create(
-              b, l,
-              ValueRange{r.carry(b, dhPrev, it[0]),
-                         r.carry(b, e.mul(dc, fg), it[1]),
-                         r.insert(b, dA, it[2], t, 0)});
+          scf::YieldOp::create(b, l,
+                               ValueRange{r.carry(b, dhPrev, it[0]),
+                                          r.carry(b, e.mul(dc, fg), it[1]),
+                                          r.insert(b, dA, it[2], t, 0)});
         });
     Value dA = loop.getResult(2);
     auto [dw, db] =
@@ -324,9 +323,10 @@ struct GruLowering : OpConversionPattern<nn::GruOp> {
           Value blocks[] = {rg, zg, ng, hn};
           for (auto [k, g] : llvm::enumerate(blocks))
             gates = r.insert(b, g, gates, t, k * h);
-          scf::YieldOp::create(
-              b, l, ValueRange{r.carry(b, hNew, it[0]),
-                             r.insert(b, hNew, it[1], t, 0), gates});
+          scf::YieldOp::create(b, l,
+                               ValueRange{r.carry(b, hNew, it[0]),
+                                          r.insert(b, hNew, it[1], t, 0),
+                                          gates});
         });
     rewriter.replaceOp(op, loop.getResults().drop_front(1));
     return success();
@@ -368,8 +368,7 @@ struct GruGradLowering : OpConversionPattern<nn::GruGradOp> {
           Value dan = e.mul(e.mul(dh, e.sub(e.one(), zg)), e.dtanh(ng));
           Value dar = e.mul(e.mul(dan, hn), e.dsigmoid(rg));
           Value daz = e.mul(dz, e.dsigmoid(zg));
-          Value dx =
-              nn::ConcatOp::create(b, l, ValueRange{dar, daz, dan}, 1);
+          Value dx = nn::ConcatOp::create(b, l, ValueRange{dar, daz, dan}, 1);
           Value dhh = nn::ConcatOp::create(
               b, l, ValueRange{dar, daz, e.mul(dan, rg)}, 1);
           Value dhPrev =
