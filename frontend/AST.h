@@ -154,6 +154,8 @@ enum class Builtin {
   LayerNorm,
   Dropout,
   Embedding,
+  Lstm,
+  Gru,
   // losses and penalties
   CrossEntropy,
   Mse,
@@ -318,6 +320,8 @@ public:
   /// `upsample2d`: bilinear (else nearest). Its scale, and the output size
   /// of `adaptive_avgpool2d`, are in `kernel`.
   bool bilinear = false;
+  /// `lstm`, `gru`: `reverse = true` runs the sequence from its end.
+  bool reverse = false;
 
   static bool classof(const Expr *e) { return e->getKind() == Kind::Call; }
 };

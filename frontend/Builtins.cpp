@@ -48,6 +48,8 @@ constexpr BuiltinParam kEmbedding[] = {{"ids", true, true},
                                        {"vocab", true, true},
                                        {"dim", true, true},
                                        {"dtype", false, false}};
+constexpr BuiltinParam kRecurrent[] = {
+    {"x", true, true}, {"units", true, true}, {"reverse", false, false}};
 constexpr BuiltinParam kCrossEntropy[] = {{"logits", true, true},
                                           {"labels", true, true},
                                           {"weight", false, false},
@@ -121,6 +123,8 @@ const BuiltinInfo kBuiltins[] = {
     {Builtin::LayerNorm, "layernorm", C::Layer, kLayerNorm},
     {Builtin::Dropout, "dropout", C::Function, kDropout},
     {Builtin::Embedding, "embedding", C::Layer, kEmbedding},
+    {Builtin::Lstm, "lstm", C::Layer, kRecurrent},
+    {Builtin::Gru, "gru", C::Layer, kRecurrent},
     {Builtin::CrossEntropy, "cross_entropy", C::Loss, kCrossEntropy},
     {Builtin::Mse, "mse", C::Loss, kPair},
     {Builtin::BceWithLogits, "bce_with_logits", C::Loss, kPair},

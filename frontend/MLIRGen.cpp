@@ -540,6 +540,9 @@ Value MLIRGen::genCall(const CallExpr &call) {
     return genLayerNorm(call);
   case Builtin::Embedding:
     return genEmbedding(call);
+  case Builtin::Lstm:
+  case Builtin::Gru:
+    return genRecurrent(call);
   case Builtin::Arange:
     return genArange(call);
   case Builtin::Concat:

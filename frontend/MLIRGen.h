@@ -113,6 +113,7 @@ private:
   mlir::Value genLeakyRelu(const ast::CallExpr &call);
   mlir::Value genLayerNorm(const ast::CallExpr &call);
   mlir::Value genEmbedding(const ast::CallExpr &call);
+  mlir::Value genRecurrent(const ast::CallExpr &call);
   mlir::Value genArange(const ast::CallExpr &call);
   mlir::Value genConcat(const ast::CallExpr &call);
   mlir::Value genIndex(const ast::IndexExpr &e);

@@ -198,3 +198,25 @@ Value MLIRGen::genIndex(const IndexExpr &e) {
   return nn::ReshapeOp::create(
       builder, l, mlir::RankedTensorType::get(kept, type.getElementType()), v);
 }
+
+/// `lstm(x, H)` / `gru(x, H)`: the input projection of every step at once,
+/// `nn.dense(x, weight_ih_l0, bias_ih_l0)` (one large matmul, whose gradient
+/// rule gives x's, W_ih's and b_ih's adjoints), then the recurrence,
+/// `nn.lstm` / `nn.gru` on it with `weight_hh_l0` and `bias_hh_l0`.
+Value MLIRGen::genRecurrent(const CallExpr &call) {
+  mlir::Location l = loc(call.getLoc());
+  Value x = gen(*call.resolved[0]);
+  if (!x)
+    return nullptr;
+  auto param = [&](unsigned i) {
+    return toCompute(scope.params.lookup(call.params[i].name));
+  };
+  Value projected = nn::DenseOp::create(builder, l, x, param(0), param(2));
+  if (call.builtin == Builtin::Lstm)
+    return nn::LstmOp::create(builder, l, projected, param(1), param(3),
+                              call.reverse)
+        .getResult();
+  return nn::GruOp::create(builder, l, projected, param(1), param(3),
+                           call.reverse)
+      .getResult();
+}

@@ -67,7 +67,8 @@ static void collectNonWeights(const ModelDecl &model, const std::string &prefix,
       bool norm =
           c.builtin == Builtin::BatchNorm || c.builtin == Builtin::LayerNorm;
       for (const ParamInfo &p : c.params)
-        if (norm || llvm::StringRef(p.name).ends_with(".bias"))
+        if (norm || llvm::StringRef(p.name).ends_with(".bias") ||
+            llvm::StringRef(p.name).contains(".bias_"))
           out.insert(prefix + p.name);
     });
   };

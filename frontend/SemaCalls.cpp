@@ -643,7 +643,9 @@ Type Sema::checkBuiltin(CallExpr &call, StringRef bindingName) {
   case Builtin::Upsample2d:
   case Builtin::BatchNorm:
   case Builtin::LayerNorm:
-  case Builtin::Embedding: {
+  case Builtin::Embedding:
+  case Builtin::Lstm:
+  case Builtin::Gru: {
     Type x = tensorArg(0);
     return x.isValid() ? checkLayer(call, x, bindingName) : Type();
   }

@@ -360,6 +360,35 @@ Type Sema::checkLayer(CallExpr &call, const Type &x, StringRef bindingName) {
     t.dims.push_back(Dim::fixed(*dim));
     return t;
   }
+  case Builtin::Lstm:
+  case Builtin::Gru: {
+    // PyTorch's nn.LSTM / nn.GRU, one layer, batch_first: the gates
+    // stacked in its order (i f g o; r z n), every parameter
+    // uniform(-1/sqrt(H), 1/sqrt(H)).
+    auto units = positive(1);
+    auto reverse = boolArg(call, 2, false);
+    if (!units || !reverse || !requireRank(3, 3))
+      return Type();
+    auto in = requireStatic(2, "feature (dim 2)");
+    if (!in)
+      return Type();
+    call.reverse = *reverse;
+    call.paramPrefix = paramPrefix(call, bindingName);
+    int64_t gates = (call.builtin == Builtin::Lstm ? 4 : 3) * *units;
+    double bound = 1.0 / std::sqrt(double(*units));
+    addLayerParam(call.paramPrefix, "weight_ih_l0", {gates, *in},
+                  Builtin::Uniform, {-bound, bound});
+    addLayerParam(call.paramPrefix, "weight_hh_l0", {gates, *units},
+                  Builtin::Uniform, {-bound, bound});
+    addLayerParam(call.paramPrefix, "bias_ih_l0", {gates}, Builtin::Uniform,
+                  {-bound, bound});
+    addLayerParam(call.paramPrefix, "bias_hh_l0", {gates}, Builtin::Uniform,
+                  {-bound, bound});
+    Type t = x;
+    t.weak = false;
+    t.dims.back() = Dim::fixed(*units);
+    return t;
+  }
   default:
     llvm_unreachable("not a layer");
   }

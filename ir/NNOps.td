@@ -887,4 +887,6 @@ def NN_CastOp : NN_Op<"cast", [Pure, NN_Differentiable]> {
   let hasFolder = 1;
 }
 
+include "ir/NNOpsRecurrent.td"
+
 #endif // DEEPC_IR_NNOPS_TD

@@ -248,6 +248,7 @@ struct LowerNNToLinalgPass
     populateSlicePatterns(patterns);
     populateCastPatterns(patterns);
     populateEmbeddingPatterns(patterns);
+    populateRecurrentPatterns(patterns);
 
     ConversionTarget target(*context);
     target.addIllegalDialect<nn::NNDialect>();

@@ -339,6 +339,22 @@ def StridedCopyToLoopsPass : Pass<"deepc-strided-copy-to-loops", "mlir::ModuleOp
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def DynamicExpandToCastPass : Pass<"deepc-dynamic-expand-to-cast", "mlir::ModuleOp"> {
+  let summary = "memref.expand_shape with several dynamic sizes in a group as a reinterpret_cast";
+  let description = [{
+    `expand-strided-metadata` of LLVM 22 crashes on a `memref.expand_shape`
+    that splits one dimension into several dynamic ones (llvm-project issue
+    186830, fixed for LLVM 23 by reading `output_shape`), as the lowering
+    of `nn.dense` or `nn.matmul` on `[N, T, D]` with both N and T known at
+    run time makes. This pass, run just before it, rewrites such an expand
+    into a `memref.reinterpret_cast` of the source's base buffer at its
+    offset, with the output shape as sizes and each group's strides the
+    source's stride times the sizes inside it. Other expands are left to
+    upstream.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 def VectorizeReductionsPass : Pass<"deepc-vectorize-reductions", "mlir::ModuleOp"> {
   let summary = "Row reductions on buffers as vector code of the target's width";
   let description = [{

@@ -134,11 +134,32 @@ llvm::Expected<BoundData> bindInputs(const FunctionSpec &spec,
                                      "' is a scalar; data needs a batch dim");
     std::vector<int64_t> sampleShape(arg.type.shape.begin() + 1,
                                      arg.type.shape.end());
-    if (llvm::is_contained(sampleShape, -1))
-      return llvm::createStringError(
-          "input '" + arg.name +
-          "' has a dynamic dimension besides the batch, which is not "
-          "supported yet");
+    // A dimension besides the batch known only at run time (a name, such
+    // as a sequence's T) takes the data's size. The compiled code assumes
+    // that equal names have equal sizes, and the signature keeps no names,
+    // so every such dimension of one call must have one size.
+    if (llvm::is_contained(sampleShape, -1)) {
+      if (raw->shape.size() != arg.type.shape.size())
+        return llvm::createStringError(llvm::formatv(
+            "{0}: input '{1}' has dimensions known at run time besides the "
+            "batch, so its data must have rank {2}, got shape {3}",
+            path, arg.name, arg.type.shape.size(), formatShape(raw->shape)));
+      for (size_t d = 0; d < sampleShape.size(); ++d) {
+        if (sampleShape[d] != -1)
+          continue;
+        int64_t size = raw->shape[d + 1];
+        if (data.runTimeSize && *data.runTimeSize != size)
+          return llvm::createStringError(llvm::formatv(
+              "{0}: dimension {1} of input '{2}' is {3}, but {4} gave {5} "
+              "to a dimension known at run time: deepc runs with one size "
+              "for all of them (besides the batch)",
+              path, d + 1, arg.name, size, data.runTimePath,
+              *data.runTimeSize));
+        data.runTimeSize = size;
+        data.runTimePath = path;
+        sampleShape[d] = size;
+      }
+    }
     auto converted = convertForInput(*raw, path, arg.type.dtype, sampleShape);
     bool labels = sampleShape.empty() && (arg.type.dtype == DType::I32 ||
                                           arg.type.dtype == DType::I64);

@@ -6,6 +6,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ struct BoundData {
   std::vector<Tensor> args;
   std::vector<std::string> paths; ///< the file of each input slot
   int64_t samples = -1;           ///< -1 when the function has no inputs
+  /// The size of the dimensions besides the batch known only at run time
+  /// (all one size), and the file that gave it.
+  std::optional<int64_t> runTimeSize;
+  std::string runTimePath;
 };
 
 /// Loads the files of `bindings` (`NAME=PATH` or `NAME=PATH[sel]` with a
