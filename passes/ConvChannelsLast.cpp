@@ -55,6 +55,16 @@ bool isMultiplyAccumulate(linalg::GenericOp op) {
                  (mul.getLhs() == in1 && mul.getRhs() == in0));
 }
 
+Value laneMask(OpBuilder &b, Location loc, int64_t lanes, int64_t valid) {
+  SmallVector<bool> bits(lanes, false);
+  for (int64_t l = 0; l < valid; ++l)
+    bits[l] = true;
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
+                             ArrayRef<bool>(bits)));
+}
+
 /// Whether `memref`'s innermost stride is 1.
 static bool unitInner(Value memref) {
   auto type = cast<MemRefType>(memref.getType());
@@ -74,6 +84,37 @@ static bool onlyDims(AffineExpr e, unsigned a, unsigned b) {
   return ok;
 }
 
+/// What the two channels-last generics share past their maps, with `what`
+/// naming the kind for the message: loops 4 parallel then 3 reductions, a
+/// multiply-accumulate body, f32 operands static but their first dim, the
+/// init's first dim static when `staticInit`, contiguous channels in the
+/// second input and the init. Nullptr when all hold.
+static const char *rejectChannelsLastShape(linalg::GenericOp op,
+                                           const char *what, bool staticInit) {
+  auto iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < 7; ++d)
+    if ((iterators[d] == utils::IteratorType::parallel) != (d < 4))
+      return what;
+  if (!isMultiplyAccumulate(op))
+    return what;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = cast<MemRefType>(operand.get().getType());
+    if (!type.getElementType().isF32())
+      return "not f32";
+    for (int64_t d = 1; d < 4; ++d)
+      if (type.isDynamicDim(d))
+        return "a dynamic size other than the batch";
+  }
+  Value fixed = staticInit ? op.getDpsInitOperand(0)->get()
+                           : op.getDpsInputOperand(1)->get();
+  if (cast<MemRefType>(fixed.getType()).isDynamicDim(0))
+    return "a filter or gradient of dynamic shape";
+  if (!unitInner(op.getDpsInputOperand(1)->get()) ||
+      !unitInner(op.getDpsInitOperand(0)->get()))
+    return "channels that are not contiguous";
+  return nullptr;
+}
+
 const char *rejectChannelsLastConv(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumLoops() != 7)
@@ -88,27 +129,8 @@ const char *rejectChannelsLastConv(linalg::GenericOp op) {
       maps[0].getResult(1) != c || !onlyDims(maps[0].getResult(2), 1, 5) ||
       !onlyDims(maps[0].getResult(3), 2, 6))
     return "not a channels-last convolution";
-  auto iterators = op.getIteratorTypesArray();
-  for (unsigned d = 0; d < 7; ++d)
-    if ((iterators[d] == utils::IteratorType::parallel) != (d < 4))
-      return "not a channels-last convolution";
-  if (!isMultiplyAccumulate(op))
-    return "not a channels-last convolution";
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto type = cast<MemRefType>(operand.get().getType());
-    if (!type.getElementType().isF32())
-      return "not f32";
-    for (int64_t d = 1; d < 4; ++d)
-      if (type.isDynamicDim(d))
-        return "a dynamic size other than the batch";
-  }
-  if (cast<MemRefType>(op.getDpsInputOperand(1)->get().getType())
-          .isDynamicDim(0))
-    return "a filter of dynamic shape";
-  if (!unitInner(op.getDpsInputOperand(1)->get()) ||
-      !unitInner(op.getDpsInitOperand(0)->get()))
-    return "channels that are not contiguous";
-  return nullptr;
+  return rejectChannelsLastShape(op, "not a channels-last convolution",
+                                 /*staticInit=*/false);
 }
 
 namespace {
@@ -201,16 +223,7 @@ private:
             int64_t partial) {
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(vecType(), b.getF32FloatAttr(0.0f)));
-    Value mask;
-    if (partial > 0) {
-      SmallVector<bool> bits(lanes, false);
-      for (int64_t l = 0; l < partial; ++l)
-        bits[l] = true;
-      mask = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
-                                 ArrayRef<bool>(bits)));
-    }
+    Value mask = partial > 0 ? laneMask(b, loc, lanes, partial) : Value();
     auto load = [&](Value buf, SmallVector<Value> idx, int64_t v) -> Value {
       if (mask && v == fv - 1)
         return vector::MaskedLoadOp::create(b, loc, vecType(), buf, idx, mask,
@@ -350,16 +363,7 @@ private:
   void tile(Value t0, int64_t p, Value f0, int64_t fv, int64_t partial) {
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(vecType(), b.getF32FloatAttr(0.0f)));
-    Value mask;
-    if (partial > 0) {
-      SmallVector<bool> bits(lanes, false);
-      for (int64_t l = 0; l < partial; ++l)
-        bits[l] = true;
-      mask = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
-                                 ArrayRef<bool>(bits)));
-    }
+    Value mask = partial > 0 ? laneMask(b, loc, lanes, partial) : Value();
     auto load = [&](Value buf, SmallVector<Value> idx, int64_t v) -> Value {
       if (mask && v == fv - 1)
         return vector::MaskedLoadOp::create(b, loc, vecType(), buf, idx, mask,
@@ -451,27 +455,8 @@ const char *rejectChannelsLastGradWeight(linalg::GenericOp op) {
       maps[0].getResult(1) != c || !onlyDims(maps[0].getResult(2), 5, 1) ||
       !onlyDims(maps[0].getResult(3), 6, 2))
     return "not a channels-last weight gradient";
-  auto iterators = op.getIteratorTypesArray();
-  for (unsigned d = 0; d < 7; ++d)
-    if ((iterators[d] == utils::IteratorType::parallel) != (d < 4))
-      return "not a channels-last weight gradient";
-  if (!isMultiplyAccumulate(op))
-    return "not a channels-last weight gradient";
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto type = cast<MemRefType>(operand.get().getType());
-    if (!type.getElementType().isF32())
-      return "not f32";
-    for (int64_t d = 1; d < 4; ++d)
-      if (type.isDynamicDim(d))
-        return "a dynamic size other than the batch";
-  }
-  if (cast<MemRefType>(op.getDpsInitOperand(0)->get().getType())
-          .isDynamicDim(0))
-    return "a gradient of dynamic shape";
-  if (!unitInner(op.getDpsInputOperand(1)->get()) ||
-      !unitInner(op.getDpsInitOperand(0)->get()))
-    return "channels that are not contiguous";
-  return nullptr;
+  return rejectChannelsLastShape(op, "not a channels-last weight gradient",
+                                 /*staticInit=*/true);
 }
 
 void emitChannelsLastGradWeight(linalg::GenericOp op, int64_t lanes,

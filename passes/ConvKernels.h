@@ -13,6 +13,10 @@
 
 namespace deepc {
 
+/// The constant mask of the first `valid` of `lanes` lanes.
+mlir::Value laneMask(mlir::OpBuilder &b, mlir::Location loc, int64_t lanes,
+                     int64_t valid);
+
 /// Whether the body of `op` is yield(out + in0 * in1), either way round.
 bool isMultiplyAccumulate(mlir::linalg::GenericOp op);
 

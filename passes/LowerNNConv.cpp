@@ -340,6 +340,45 @@ enum class ConvKind {
   ChannelsLast // one generic into [N, OH, OW, F]: vectors along channels
 };
 
+/// The target a direct convolution is emitted for, when the op's tensors
+/// (`weight`: the filter or the weight gradient; `others`: NCHW, the batch
+/// may be dynamic) are all f32 of static sizes but the batch and the target
+/// has vector registers; nullopt otherwise.
+static std::optional<TargetModel>
+directConvTarget(Operation *op, RankedTensorType weight,
+                 ArrayRef<RankedTensorType> others) {
+  if (!weight.getElementType().isF32() || !weight.hasStaticShape())
+    return std::nullopt;
+  for (RankedTensorType t : others) {
+    if (!t.getElementType().isF32())
+      return std::nullopt;
+    for (int64_t d = 1; d < 4; ++d)
+      if (t.isDynamicDim(d))
+        return std::nullopt;
+  }
+  auto module = op->getParentOfType<ModuleOp>();
+  FailureOr<TargetModel> target =
+      module ? getTargetModel(module) : FailureOr<TargetModel>(failure());
+  if (failed(target) || target->vectorBits < 128)
+    return std::nullopt;
+  return *target;
+}
+
+/// Whether every stride and dilation is 1.
+static bool unitSteps(ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation) {
+  return llvm::all_of(stride, [](int64_t s) { return s == 1; }) &&
+         llvm::all_of(dilation, [](int64_t d) { return d == 1; });
+}
+
+/// The better of the two direct kernels for `rows` and `channels` (shares
+/// of the FMA slots), or im2col when neither reaches
+/// kDirectConvMinEfficiency.
+static ConvKind better(double rows, double channels) {
+  if (std::max(rows, channels) < kDirectConvMinEfficiency)
+    return ConvKind::Im2col;
+  return rows >= channels ? ConvKind::Rows : ConvKind::ChannelsLast;
+}
+
 /// How conv2d of `type` with weight `wType` is lowered: directly when one
 /// of deepc-vectorize-conv's kernels keeps the FMAs busy
 /// (kDirectConvMinEfficiency), the better of the two, else im2col and a
@@ -353,22 +392,13 @@ static ConvKind chooseConvKind(Operation *op, RankedTensorType type,
                                RankedTensorType xType, RankedTensorType wType,
                                ArrayRef<int64_t> stride,
                                ArrayRef<int64_t> dilation) {
-  if (!type.getElementType().isF32() || !xType.getElementType().isF32() ||
-      !wType.getElementType().isF32() || !wType.hasStaticShape())
-    return ConvKind::Im2col;
-  for (int64_t d = 1; d < 4; ++d)
-    if (type.isDynamicDim(d) || xType.isDynamicDim(d))
-      return ConvKind::Im2col;
-  auto module = op->getParentOfType<ModuleOp>();
-  FailureOr<TargetModel> target =
-      module ? getTargetModel(module) : FailureOr<TargetModel>(failure());
-  if (failed(target) || target->vectorBits < 128)
+  std::optional<TargetModel> target =
+      directConvTarget(op, wType, {type, xType});
+  if (!target)
     return ConvKind::Im2col;
   int64_t f = wType.getDimSize(0), ow = type.getDimSize(3);
-  bool unit = llvm::all_of(stride, [](int64_t s) { return s == 1; }) &&
-              llvm::all_of(dilation, [](int64_t d) { return d == 1; });
   double rows =
-      unit && f <= kDirectConvMaxChannels
+      unitSteps(stride, dilation) && f <= kDirectConvMaxChannels
           ? chooseConvBlock(f, ow, target->lanes(), target->vectorRegisters)
                 .efficiency
           : 0.0;
@@ -378,9 +408,7 @@ static ConvKind chooseConvKind(Operation *op, RankedTensorType type,
       chooseChannelConvBlock(f, ow, target->lanes(), target->vectorRegisters)
           .efficiency *
       channelsLastShare(taps);
-  if (std::max(rows, channels) < kDirectConvMinEfficiency)
-    return ConvKind::Im2col;
-  return rows >= channels ? ConvKind::Rows : ConvKind::ChannelsLast;
+  return better(rows, channels);
 }
 
 /// How conv2d_grad_weight of `type` ([F, C, KH, KW]) is lowered, as
@@ -395,22 +423,13 @@ static ConvKind chooseGradWeightKind(Operation *op, RankedTensorType type,
                                      RankedTensorType xType,
                                      ArrayRef<int64_t> stride,
                                      ArrayRef<int64_t> dilation) {
-  if (!type.getElementType().isF32() || !gType.getElementType().isF32() ||
-      !xType.getElementType().isF32() || !type.hasStaticShape())
-    return ConvKind::Im2col;
-  for (int64_t d = 1; d < 4; ++d)
-    if (gType.isDynamicDim(d) || xType.isDynamicDim(d))
-      return ConvKind::Im2col;
-  auto module = op->getParentOfType<ModuleOp>();
-  FailureOr<TargetModel> target =
-      module ? getTargetModel(module) : FailureOr<TargetModel>(failure());
-  if (failed(target) || target->vectorBits < 128)
+  std::optional<TargetModel> target =
+      directConvTarget(op, type, {gType, xType});
+  if (!target)
     return ConvKind::Im2col;
   int64_t f = type.getDimSize(0);
-  bool unit = llvm::all_of(stride, [](int64_t s) { return s == 1; }) &&
-              llvm::all_of(dilation, [](int64_t d) { return d == 1; });
   double rows = 0.0;
-  if (unit && f <= kDirectGradWeightMaxChannels) {
+  if (unitSteps(stride, dilation) && f <= kDirectGradWeightMaxChannels) {
     ConvBlock block =
         chooseConvGradWeightBlock(f, type.getDimSize(3), gType.getDimSize(3),
                                   target->lanes(), target->vectorRegisters);
@@ -421,9 +440,7 @@ static ConvKind chooseGradWeightKind(Operation *op, RankedTensorType type,
       chooseChannelConvBlock(f, taps, target->lanes(), target->vectorRegisters)
           .efficiency *
       channelsLastShare(taps);
-  if (std::max(rows, channels) < kDirectConvMinEfficiency)
-    return ConvKind::Im2col;
-  return rows >= channels ? ConvKind::Rows : ConvKind::ChannelsLast;
+  return better(rows, channels);
 }
 
 /// conv2d_grad_weight channels-last (ConvKind::ChannelsLast): dwt[c, a, b,

@@ -152,16 +152,6 @@ private:
     }
   }
 
-  /// The mask of the first `valid` lanes.
-  Value mask(int64_t valid) {
-    SmallVector<bool> bits(lanes, false);
-    for (int64_t l = 0; l < valid; ++l)
-      bits[l] = true;
-    auto type = VectorType::get({lanes}, b.getI1Type());
-    return arith::ConstantOp::create(b, loc,
-                                     DenseElementsAttr::get(type, bits));
-  }
-
   /// Vector `v` of a row of `buf` at `idx` (the last of `vectors` masked to
   /// `partial` lanes when partial > 0).
   Value load(Value buf, ValueRange idx, int64_t v, int64_t vectors,
@@ -178,7 +168,8 @@ private:
             int64_t partial) {
     Value zero = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(vecType(), b.getF32FloatAttr(0.0f)));
-    Value lastMask = partial > 0 ? mask(partial) : Value();
+    Value lastMask =
+        partial > 0 ? deepc::laneMask(b, loc, lanes, partial) : Value();
     auto col = [&](Value base, int64_t offset) {
       return offset == 0 ? base
                          : arith::AddIOp::create(b, loc, base, index(offset))
@@ -366,13 +357,7 @@ private:
         acc = SmallVector<Value>(cols.getResults());
       }
       if (full < ow) {
-        SmallVector<bool> bits(lanes, false);
-        for (int64_t l = 0; l < ow - full; ++l)
-          bits[l] = true;
-        Value mask = arith::ConstantOp::create(
-            b, loc,
-            DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
-                                   ArrayRef<bool>(bits)));
+        Value mask = deepc::laneMask(b, loc, lanes, ow - full);
         step(n, ci, f0, blockFb, i, row, index(full), mask, zero, acc);
       }
       scf::YieldOp::create(b, loc, acc);
