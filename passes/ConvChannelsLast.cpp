@@ -65,6 +65,28 @@ Value laneMask(OpBuilder &b, Location loc, int64_t lanes, int64_t valid) {
                              ArrayRef<bool>(bits)));
 }
 
+Value KernelBuilder::index(int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+VectorType KernelBuilder::vecType() {
+  return VectorType::get({lanes}, b.getF32Type());
+}
+
+Value KernelBuilder::plus(Value base, int64_t offset) {
+  return offset == 0
+             ? base
+             : arith::AddIOp::create(b, loc, base, index(offset)).getResult();
+}
+
+Value KernelBuilder::apply(AffineMap map, unsigned outDim, Value o,
+                           unsigned kDim, Value k) {
+  SmallVector<Value> operands(7, index(0));
+  operands[outDim] = o;
+  operands[kDim] = k;
+  return affine::AffineApplyOp::create(b, loc, map, operands);
+}
+
 /// Whether `memref`'s innermost stride is 1.
 static bool unitInner(Value memref) {
   auto type = cast<MemRefType>(memref.getType());
@@ -135,10 +157,10 @@ const char *rejectChannelsLastConv(linalg::GenericOp op) {
 
 namespace {
 
-class Emitter {
+class Emitter : KernelBuilder {
 public:
   Emitter(linalg::GenericOp op, int64_t lanes, ConvBlock block)
-      : op(op), lanes(lanes), block(block), b(op), loc(op.getLoc()) {
+      : KernelBuilder(op, lanes), op(op), block(block) {
     x = op.getDpsInputOperand(0)->get();
     wt = op.getDpsInputOperand(1)->get();
     out = op.getDpsInitOperand(0)->get();
@@ -177,28 +199,10 @@ public:
 
 private:
   linalg::GenericOp op;
-  int64_t lanes;
   ConvBlock block;
-  OpBuilder b;
-  Location loc;
   Value x, wt, out;
   int64_t c, kh, kw, f, oh, ow;
   AffineMap rowMap, colMap;
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  VectorType vecType() { return VectorType::get({lanes}, b.getF32Type()); }
-  Value plus(Value base, int64_t offset) {
-    return offset == 0
-               ? base
-               : arith::AddIOp::create(b, loc, base, index(offset)).getResult();
-  }
-  /// rowMap or colMap at output index `o` and kernel offset `k`.
-  Value apply(AffineMap map, unsigned outDim, Value o, unsigned kDim, Value k) {
-    SmallVector<Value> operands(7, index(0));
-    operands[outDim] = o;
-    operands[kDim] = k;
-    return affine::AffineApplyOp::create(b, loc, map, operands);
-  }
 
   /// Pixels j0 .. j0 + p of row i, every output channel: tiles of FV
   /// vectors, then the channels left (the last vector masked).
@@ -293,10 +297,10 @@ private:
 ///     g[v] = gt[n, i, j, f + v VW ...]                      (FV loads)
 ///     acc[t][v] += broadcast(x[n, c_t, row(i, a_t), col(j, b_t)]) * g[v]
 ///   dwt[t, f + v VW ...] = acc[t][v]
-class GradWeightEmitter {
+class GradWeightEmitter : KernelBuilder {
 public:
   GradWeightEmitter(linalg::GenericOp op, int64_t lanes, ConvBlock block)
-      : op(op), lanes(lanes), block(block), b(op), loc(op.getLoc()) {
+      : KernelBuilder(op, lanes), op(op), block(block) {
     x = op.getDpsInputOperand(0)->get();
     gt = op.getDpsInputOperand(1)->get();
     dwt = op.getDpsInitOperand(0)->get();
@@ -328,22 +332,10 @@ public:
 
 private:
   linalg::GenericOp op;
-  int64_t lanes;
   ConvBlock block;
-  OpBuilder b;
-  Location loc;
   Value x, gt, dwt;
   int64_t c, kh, kw, f, oh, ow;
   AffineMap rowMap, colMap;
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  VectorType vecType() { return VectorType::get({lanes}, b.getF32Type()); }
-  Value apply(AffineMap map, unsigned outDim, Value o, unsigned kDim, Value k) {
-    SmallVector<Value> operands(7, index(0));
-    operands[outDim] = o;
-    operands[kDim] = k;
-    return affine::AffineApplyOp::create(b, loc, map, operands);
-  }
 
   void channelTiles(Value t0, int64_t p) {
     int64_t fv = block.channels, step = fv * lanes, full = f / step * step;

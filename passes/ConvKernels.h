@@ -13,6 +13,28 @@
 
 namespace deepc {
 
+/// What the kernels' emitters share: the builder at the op they replace,
+/// the vector width, and the index arithmetic they emit.
+struct KernelBuilder {
+  KernelBuilder(mlir::Operation *op, int64_t lanes)
+      : b(op), loc(op->getLoc()), lanes(lanes) {}
+
+  mlir::OpBuilder b;
+  mlir::Location loc;
+  int64_t lanes;
+
+  /// An index constant.
+  mlir::Value index(int64_t v);
+  /// The f32 vector of `lanes`.
+  mlir::VectorType vecType();
+  /// base + offset (base itself for 0).
+  mlir::Value plus(mlir::Value base, int64_t offset);
+  /// `map` (one result over 7 loops) at `o` for loop `outDim` and `k` for
+  /// loop `kDim`: a convolution's input row or column.
+  mlir::Value apply(mlir::AffineMap map, unsigned outDim, mlir::Value o,
+                    unsigned kDim, mlir::Value k);
+};
+
 /// The constant mask of the first `valid` of `lanes` lanes.
 mlir::Value laneMask(mlir::OpBuilder &b, mlir::Location loc, int64_t lanes,
                      int64_t valid);

@@ -83,10 +83,10 @@ const char *reject(linalg::Conv2DNchwFchwOp op) {
   return nullptr;
 }
 
-class Emitter {
+class Emitter : deepc::KernelBuilder {
 public:
   Emitter(linalg::Conv2DNchwFchwOp op, int64_t lanes, deepc::ConvBlock block)
-      : op(op), lanes(lanes), block(block), b(op), loc(op.getLoc()) {
+      : KernelBuilder(op, lanes), op(op), block(block) {
     in = op.getDpsInputOperand(0)->get();
     w = op.getDpsInputOperand(1)->get();
     out = op.getDpsInitOperand(0)->get();
@@ -118,15 +118,9 @@ public:
 
 private:
   linalg::Conv2DNchwFchwOp op;
-  int64_t lanes;
   deepc::ConvBlock block;
-  OpBuilder b;
-  Location loc;
   Value in, w, out;
   int64_t f, c, kh, kw, oh, ow;
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  VectorType vecType() { return VectorType::get({lanes}, b.getF32Type()); }
 
   /// Output channels [lo, hi) in blocks of `fb`, every output row.
   void channelBlocks(Value n, int64_t lo, int64_t hi, int64_t fb) {
@@ -273,10 +267,10 @@ const char *rejectGradWeight(linalg::GenericOp op) {
 ///       x[b] = xpad[n, c, i + a, j + b ...]      (KW loads)
 ///       acc[f][b] += g[n, f, i, j ...] * x[b]    (FB loads)
 ///     dw[f, c, a, b] += sum of acc[f][b]'s lanes
-class GradWeightEmitter {
+class GradWeightEmitter : deepc::KernelBuilder {
 public:
   GradWeightEmitter(linalg::GenericOp op, int64_t lanes, int64_t fb)
-      : op(op), lanes(lanes), fb(fb), b(op), loc(op.getLoc()) {
+      : KernelBuilder(op, lanes), op(op), fb(fb) {
     g = op.getDpsInputOperand(0)->get();
     x = op.getDpsInputOperand(1)->get();
     dw = op.getDpsInitOperand(0)->get();
@@ -311,19 +305,9 @@ public:
 
 private:
   linalg::GenericOp op;
-  int64_t lanes, fb;
-  OpBuilder b;
-  Location loc;
+  int64_t fb;
   Value g, x, dw;
   int64_t f, c, kh, kw, oh, ow;
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  VectorType vecType() { return VectorType::get({lanes}, b.getF32Type()); }
-  Value plus(Value base, int64_t offset) {
-    return offset == 0
-               ? base
-               : arith::AddIOp::create(b, loc, base, index(offset)).getResult();
-  }
 
   /// Channels [lo, hi) in blocks of `blockFb`.
   void channelBlocks(Value n, Value ci, Value a, int64_t lo, int64_t hi,
@@ -420,6 +404,7 @@ struct VectorizeConvPass
     SmallVector<linalg::Conv2DNchwFchwOp> found;
     getOperation().walk([&](linalg::Conv2DNchwFchwOp op) {
       if (const char *why = reject(op)) {
+        (void)why; // read by LLVM_DEBUG only
         LLVM_DEBUG(llvm::dbgs() << "deepc-vectorize-conv: leave "
                                 << op->getLoc() << ": " << why << "\n");
         return;
@@ -439,6 +424,7 @@ struct VectorizeConvPass
         return;
       }
       if (const char *why = rejectGradWeight(op)) {
+        (void)why; // read by LLVM_DEBUG only
         LLVM_DEBUG(llvm::dbgs() << "deepc-vectorize-conv: leave "
                                 << op->getLoc() << ": " << why << "\n");
         return;
